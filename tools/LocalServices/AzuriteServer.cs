@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DistaHilar.LocalServices;
+
+/// <summary>
+/// A throwaway Azurite (the npm package pinned in the repo's package.json, installed by <c>npm ci</c>) serving
+/// blob and queue storage in memory on free 127.0.0.1 ports. Started with <c>--skipApiVersionCheck</c> (current
+/// Azure SDKs send an API version newer than Azurite knows), <c>--loose</c> and telemetry off.
+/// </summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    /// <summary>Azurite's fixed development account.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's well-known (public, documented) development account key.</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ILogger _log;
+    private readonly string _root;
+    private ServiceProcess? _process;
+    private int _disposed;
+
+    private AzuriteServer(ILogger log, string root)
+    {
+        _log = log;
+        _root = root;
+    }
+
+    /// <summary>Blob service port on 127.0.0.1.</summary>
+    public int BlobPort { get; private set; }
+
+    /// <summary>Queue service port on 127.0.0.1.</summary>
+    public int QueuePort { get; private set; }
+
+    /// <summary>Blob endpoint, path-style (account name in the path).</summary>
+    public string BlobEndpoint => $"http://127.0.0.1:{BlobPort}/{AccountName}";
+
+    /// <summary>Queue endpoint, path-style (account name in the path).</summary>
+    public string QueueEndpoint => $"http://127.0.0.1:{QueuePort}/{AccountName}";
+
+    /// <summary>Storage connection string with explicit blob and queue endpoints (no table endpoint).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
+
+    /// <summary>PID of the node process, or null once stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Pid : null;
+
+    /// <summary>What a dev command records in its pid file (see <see cref="ProcessRegistry"/>).</summary>
+    public TrackedProcess? Tracked => _process is { HasExited: false } p ? p.Tracked : null;
+
+    /// <summary>Starts Azurite from the repo's node_modules (see <see cref="RepoRoot.Find"/>) and waits until its ports accept TCP.</summary>
+    /// <exception cref="LocalServiceException">Node or the package is missing, or it did not come up in time.</exception>
+    public static async Task<AzuriteServer> StartAsync(ILogger? log = null, CancellationToken ct = default)
+    {
+        log ??= NullLogger.Instance;
+        var clock = Stopwatch.StartNew();
+        var entry = FindEntry(RepoRoot.Find());
+        var node = Executables.Find("node");
+        var server = new AzuriteServer(log, ServiceAccount.CreateTempDirectory("distahilar-azurite-", forService: false));
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                server.BlobPort = FreePort.Next();
+                server.QueuePort = FreePort.Next();
+                try
+                {
+                    await server.LaunchAsync(node, entry, FreePort.Next(), ct);
+                    break;
+                }
+                catch (LocalServiceException e) when (attempt < 3 && e.LogTail.Contains("EADDRINUSE", StringComparison.Ordinal))
+                {
+                    log.LogWarning("An Azurite port was taken meanwhile; trying others");
+                }
+            }
+
+            log.LogInformation("Azurite started: blob 127.0.0.1:{Blob}, queue 127.0.0.1:{Queue} (PID {Pid}) in {Ms} ms", server.BlobPort, server.QueuePort, server.ProcessId, clock.ElapsedMilliseconds);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops node (SIGTERM, then SIGKILL) and deletes the temp folder. Safe to call twice.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_process is not null)
+            {
+                await _process.StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(5));
+                _log.LogInformation("Azurite (PID {Pid}) stopped", _process.Pid);
+                _process.Dispose();
+                _process = null;
+            }
+        }
+        finally
+        {
+            TempFolder.Delete(_root, _log);
+        }
+    }
+
+    /// <summary>The script behind the package's <c>azurite</c> bin entry, read from its package.json rather than assumed.</summary>
+    private static string FindEntry(string repoRoot)
+    {
+        var package = Path.Combine(repoRoot, "node_modules", "azurite");
+        var manifest = Path.Combine(package, "package.json");
+        if (!File.Exists(manifest))
+        {
+            throw new LocalServiceException($"Azurite is not installed ({manifest} is missing); run `npm ci` in {repoRoot} (tools/install-prereqs.sh does).", "");
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(manifest));
+        var bin = json.RootElement.TryGetProperty("bin", out var b) ? b : default;
+        var relative = bin.ValueKind switch
+        {
+            JsonValueKind.String => bin.GetString(),
+            JsonValueKind.Object when bin.TryGetProperty("azurite", out var a) => a.GetString(),
+            _ => null,
+        } ?? throw new LocalServiceException($"{manifest} has no 'azurite' bin entry.", "");
+        var entry = Path.GetFullPath(Path.Combine(package, relative));
+        return File.Exists(entry) ? entry : throw new LocalServiceException($"Azurite's entry {entry} (from {manifest}) does not exist; run `npm ci`.", "");
+    }
+
+    private async Task LaunchAsync(string node, string entry, int tablePort, CancellationToken ct)
+    {
+        // The combined entry has no switch to leave Table out, so it gets a free loopback port too and is not exposed.
+        string[] args =
+        [
+            entry,
+            "--blobHost", "127.0.0.1", "--blobPort", $"{BlobPort}",
+            "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",
+            // --location is refused together with --inMemoryPersistence; the temp folder is the working directory instead.
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
+        ];
+        // The blob port identifies this instance in its command line (ProcessRegistry's check).
+        var process = ServiceProcess.Start("azurite", node, args, _root, dropRoot: false, $"--blobPort {BlobPort}", NativeMethods.SigTerm, _log);
+        try
+        {
+            await Readiness.WaitAsync(process, "Azurite", ReadyTimeout, async t =>
+            {
+                await Readiness.TcpAsync(BlobPort, t);
+                await Readiness.TcpAsync(QueuePort, t);
+            }, ct);
+        }
+        catch
+        {
+            await process.KillAsync();
+            process.Dispose();
+            throw;
+        }
+
+        _process = process;
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, Node/npm and the
+# repo's pinned Azurite (npm ci). Idempotent and quiet: installs only what is missing and says what it did.
+# CI machines start fresh, so .ci/run calls this before the tests.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+did=()
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+
+# Runs a command with its output kept out of sight unless it fails.
+quietly() {
+  if ! "$@" >"$log" 2>&1; then
+    echo "install-prereqs: failed: $*" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+}
+
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v setpriv >/dev/null || missing+=(util-linux) # runs postgres/pgbouncer as the postgres user when we are root
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  # Update the package lists once, and only when something has to be installed.
+  quietly "${as_root[@]}" apt-get update -qq
+  quietly "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  did+=("apt-get install ${missing[*]}")
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "install-prereqs: warning: node $(node --version) is older than 20; Azurite 3.37 is known to work on 20+" >&2
+fi
+
+# npm ci when Azurite is absent or package-lock.json changed since the last install
+# (npm writes node_modules/.package-lock.json on every install).
+if [ ! -d "$repo_root/node_modules/azurite" ] || [ "$repo_root/package-lock.json" -nt "$repo_root/node_modules/.package-lock.json" ]; then
+  (cd "$repo_root" && quietly npm ci --no-audit --no-fund --loglevel=error)
+  did+=("npm ci")
+fi
+
+if [ "${#did[@]}" -eq 0 ]; then
+  echo "install-prereqs: nothing to do"
+else
+  printf 'install-prereqs: %s\n' "${did[@]}"
+fi
