@@ -1,0 +1,105 @@
+using System.Reflection;
+using DistaHilar.Dev;
+using DistaHilar.DevHost;
+using Microsoft.Extensions.Logging;
+
+[assembly: AssemblyFixture(typeof(DistaHilar.Tests.Infrastructure.TestEnvironment))]
+
+namespace DistaHilar.Tests.Infrastructure;
+
+/// <summary>
+/// One set of real services for the whole test run (PostgreSQL via PgBouncer, Azurite) and the real built
+/// worker under the DevHost, started on first use and stopped when the run ends.
+/// </summary>
+public sealed class TestEnvironment : IAsyncLifetime
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private LocalServers? servers;
+    private FunctionsDevHost? app;
+    private FunctionsDevHost? sampleApp;
+
+    public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
+
+    public static string SampleAppDirectory => Metadata("SampleAppDirectory");
+
+    public static ILoggerFactory LoggerFactory { get; } = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .SetMinimumLevel(LogLevel.Warning));
+
+    public async Task<LocalServers> ServersAsync() =>
+        await Once(() => servers, async () => servers = await LocalServers.StartAsync(LoggerFactory));
+
+    /// <summary>The DistaHilar function app.</summary>
+    public async Task<FunctionsDevHost> AppAsync()
+    {
+        var s = await ServersAsync();
+        return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, s.AppSettings));
+    }
+
+    /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
+    public async Task<FunctionsDevHost> SampleAppAsync()
+    {
+        var s = await ServersAsync();
+        return await Once(() => sampleApp, async () => sampleApp = await StartHostAsync(SampleAppDirectory, s.AppSettings));
+    }
+
+    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings) =>
+        FunctionsDevHost.StartAsync(new DevHostOptions
+        {
+            AppDirectory = appDirectory,
+            Settings = settings,
+            ReadLocalSettings = false,
+            LoggerFactory = LoggerFactory,
+        });
+
+    public static HttpClient Client(FunctionsDevHost host) => new() { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (sampleApp is not null)
+        {
+            await sampleApp.DisposeAsync();
+        }
+
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        if (servers is not null)
+        {
+            await servers.DisposeAsync();
+        }
+
+        gate.Dispose();
+    }
+
+    private async Task<T> Once<T>(Func<T?> current, Func<Task> start)
+        where T : class
+    {
+        if (current() is { } ready)
+        {
+            return ready;
+        }
+
+        await gate.WaitAsync();
+        try
+        {
+            if (current() is null)
+            {
+                await start();
+            }
+
+            return current()!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static string Metadata(string key) =>
+        Path.GetFullPath(typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+}

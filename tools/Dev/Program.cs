@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using DistaHilar.Dev;
+using DistaHilar.LocalServices;
+using Microsoft.Extensions.Logging;
+
+// dev up [--port 7071] [--app <dir>]   start everything, print the URLs, run until Ctrl-C / SIGTERM
+// dev stop                            end the processes a previous `up` recorded (after a crash, say)
+var command = args.FirstOrDefault() ?? "up";
+var registry = new ProcessRegistry(Path.Combine(RepoRoot.Find(), ".dev", "pids"));
+using var loggerFactory = LoggerFactory.Create(b => b
+    .AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "HH:mm:ss ";
+    })
+    .SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning)
+    .AddFilter("Grpc", LogLevel.Warning));
+var log = loggerFactory.CreateLogger("dev");
+
+if (command == "stop")
+{
+    var stopped = await registry.StopAllAsync(log);
+    Console.WriteLine($"Stopped {stopped} process(es).");
+    return 0;
+}
+
+if (command != "up")
+{
+    Console.Error.WriteLine("usage: dev up [--port 7071] [--app <function app build output>] | dev stop");
+    return 2;
+}
+
+var port = 7071;
+var app = DevEnvironment.DefaultAppDirectory();
+for (var i = 1; i < args.Length - 1; i += 2)
+{
+    switch (args[i])
+    {
+        case "--port":
+            port = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            break;
+        case "--app":
+            app = args[i + 1];
+            break;
+    }
+}
+
+// Leftovers of an `up` that was killed hard are ended first, so ports and processes never pile up.
+await registry.StopAllAsync(log);
+
+using var cancel = new CancellationTokenSource();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+var started = System.Diagnostics.Stopwatch.StartNew();
+await using var stack = await DevEnvironment.StartAsync(app, port, loggerFactory, readLocalSettings: true, cancel.Token);
+foreach (var process in stack.Services.Processes)
+{
+    registry.Record(process);
+}
+
+registry.Record(new TrackedProcess("worker", stack.Host.WorkerProcessId, "dotnet", stack.Host.WorkerId, 15));
+
+var api = new Uri(stack.Host.BaseAddress, stack.Host.RoutePrefix + "/");
+Console.WriteLine($"""
+
+    DistaHilar is running (started in {started.Elapsed.TotalSeconds:0.0} s).
+      API         {api}
+      Health      {new Uri(api, "health")}
+      PostgreSQL  {Redacted(stack.Services.Postgres.DirectConnectionString)} (direct; the app goes through PgBouncer on port {stack.Services.PgBouncer.Port})
+      Azurite     blob {stack.Services.Azurite.BlobEndpoint}  queue {stack.Services.Azurite.QueueEndpoint}
+    Press Ctrl-C to stop.
+
+    """);
+
+var finished = await Task.WhenAny(stack.Host.Completion, Task.Delay(Timeout.Infinite, cancel.Token).ContinueWith(_ => 0, TaskScheduler.Default));
+var exitCode = finished == stack.Host.Completion ? 1 : 0;
+if (exitCode != 0)
+{
+    Console.Error.WriteLine($"The worker exited with code {stack.Host.Completion.Result}; stopping.");
+}
+
+await stack.DisposeAsync();
+File.Delete(registry.PidFile);
+return exitCode;
+
+static string Redacted(string connectionString) =>
+    string.Join(';', connectionString.Split(';').Where(p => !p.StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
