@@ -1,0 +1,129 @@
+using System.Globalization;
+
+namespace DistaHilar.Bench;
+
+/// <summary>The command line, parsed and validated; every limit here keeps a run bounded.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        usage: DistaHilar.Bench [options]
+
+          --scenario <name>     scenario to run (default: health); one of: {0}
+          --concurrency <list>  comma-separated worker counts, one level each (default: 1,8,32)
+          --duration <seconds>  measured time per level (default: 10)
+          --warmup <seconds>    unrecorded time before each level (default: 3; 0 for none)
+          --timeout <seconds>   per-request timeout (default: 30)
+          --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
+                                (a bare host:port/ gets the route prefix api/; worker memory is then not known).
+                                Without --url a throwaway stack (PostgreSQL, PgBouncer, Azurite, the app under
+                                the DevHost) is started from src/Functions/bin/Release (else Debug) and stopped after.
+          --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
+          --help                show this text
+
+        exit codes: 0 success, 1 a level had more than 1% errors, 2 bad arguments, 130 interrupted
+        """;
+
+    public string Scenario { get; init; } = "health";
+
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 8, 32];
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public Uri? Url { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>Parses <paramref name="args"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
+    public static BenchOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> scenarios, out string? error)
+    {
+        var options = new BenchOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "--help" or "-h")
+            {
+                return options with { Help = true };
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"{name} needs a value (or is unknown).";
+                return null;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--scenario" when scenarios.Contains(value):
+                    options = options with { Scenario = value };
+                    break;
+                case "--scenario":
+                    error = $"Unknown scenario '{value}'; known: {string.Join(", ", scenarios)}.";
+                    return null;
+                case "--concurrency":
+                    var levels = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1024 ? n : -1)
+                        .ToList();
+                    if (levels.Count == 0 || levels.Contains(-1))
+                    {
+                        error = $"--concurrency wants a comma-separated list of integers 1..1024, not '{value}'.";
+                        return null;
+                    }
+
+                    options = options with { Concurrency = levels };
+                    break;
+                case "--duration":
+                    options = options with { Duration = Seconds(name, value, min: 0.1, ref error) };
+                    break;
+                case "--warmup":
+                    options = options with { Warmup = Seconds(name, value, min: 0, ref error) };
+                    break;
+                case "--timeout":
+                    options = options with { RequestTimeout = Seconds(name, value, min: 0.1, ref error) };
+                    break;
+                case "--url":
+                    // Only loopback: a load generator must never be pointed at someone else's server by a typo.
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !url.IsLoopback)
+                    {
+                        error = $"--url must be an absolute http(s) URL on loopback (localhost, 127.0.0.1, [::1]), not '{value}'.";
+                        return null;
+                    }
+
+                    options = options with { Url = url };
+                    break;
+                case "--json":
+                    options = options with { JsonPath = value };
+                    break;
+                default:
+                    error = $"Unknown option '{name}'.";
+                    return null;
+            }
+
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    // An hour caps any level: a mistyped duration must not turn into a run that never ends.
+    private static TimeSpan Seconds(string name, string value, double min, ref string? error)
+    {
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= min && seconds <= 3600)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        error = $"{name} wants seconds between {min.ToString(CultureInfo.InvariantCulture)} and 3600, not '{value}'.";
+        return TimeSpan.Zero;
+    }
+}

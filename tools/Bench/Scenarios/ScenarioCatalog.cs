@@ -1,0 +1,14 @@
+namespace DistaHilar.Bench.Scenarios;
+
+/// <summary>Every scenario --scenario can name. A new scenario is one class implementing <see cref="IScenario"/> plus one line here.</summary>
+internal static class ScenarioCatalog
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new HealthScenario(),
+    ];
+
+    public static IReadOnlyCollection<string> Names => All.Select(s => s.Name).ToList();
+
+    public static IScenario Get(string name) => All.Single(s => s.Name == name);
+}
