@@ -117,7 +117,10 @@ public sealed class ProcessRegistry
 
         lock (FileGate)
         {
-            File.Delete(PidFile);
+            if (File.Exists(PidFile))
+            {
+                File.Delete(PidFile);
+            }
         }
 
         return stopped;
