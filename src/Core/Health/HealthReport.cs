@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace DistaHilar.Core.Health;
 
 /// <summary>The body of <c>GET /api/health</c>.</summary>
 public sealed record HealthReport(string Status, HealthChecks Checks)
 {
+    [JsonIgnore]
     public bool IsHealthy => Status == HealthStatus.Healthy;
 }
 
