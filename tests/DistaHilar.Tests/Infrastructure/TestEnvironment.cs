@@ -43,11 +43,13 @@ public sealed class TestEnvironment : IAsyncLifetime
         return await Once(() => sampleApp, async () => sampleApp = await StartHostAsync(SampleAppDirectory, s.AppSettings));
     }
 
-    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings) =>
+    /// <summary>Starts a host of the test's own; a second host of the sample app must not poll the shared queues.</summary>
+    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, bool runNonHttpTriggers = true) =>
         FunctionsDevHost.StartAsync(new DevHostOptions
         {
             AppDirectory = appDirectory,
             Settings = settings,
+            RunNonHttpTriggers = runNonHttpTriggers,
             ReadLocalSettings = false,
             LoggerFactory = LoggerFactory,
         });
