@@ -5,10 +5,10 @@ namespace DistaHilar.Bench;
 /// <summary>The command line, parsed and validated; every limit here keeps a run bounded.</summary>
 internal sealed record BenchOptions
 {
-    public const string Usage = """
+    private const string Usage = """
         usage: DistaHilar.Bench [options]
 
-          --scenario <name>     scenario to run (default: health); one of: {0}
+          --scenario <name>     scenario to run (default: health); one of: {scenarios}
           --concurrency <list>  comma-separated worker counts, one level each (default: 1,8,32)
           --duration <seconds>  measured time per level (default: 10)
           --warmup <seconds>    unrecorded time before each level (default: 3; 0 for none)
@@ -38,6 +38,9 @@ internal sealed record BenchOptions
     public string? JsonPath { get; init; }
 
     public bool Help { get; init; }
+
+    public static string UsageText(IEnumerable<string> scenarios) =>
+        Usage.Replace("{scenarios}", string.Join(", ", scenarios), StringComparison.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> scenarios, out string? error)

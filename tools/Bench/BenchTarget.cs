@@ -1,0 +1,110 @@
+using System.Globalization;
+using DistaHilar.Dev;
+using DistaHilar.LocalServices;
+using Microsoft.Extensions.Logging;
+
+namespace DistaHilar.Bench;
+
+/// <summary>
+/// What the benchmark talks to: a throwaway stack it started (and stops on dispose) or an app already running.
+/// </summary>
+internal sealed class BenchTarget : IAsyncDisposable
+{
+    private readonly DevEnvironment? environment;
+    private readonly ProcessRegistry? registry;
+
+    private BenchTarget(Uri api, DevEnvironment? environment, ProcessRegistry? registry)
+    {
+        Api = api;
+        this.environment = environment;
+        this.registry = registry;
+    }
+
+    /// <summary>The API base the scenarios' relative URLs resolve against, e.g. http://127.0.0.1:40123/api/.</summary>
+    public Uri Api { get; }
+
+    /// <summary>
+    /// A running app. A URL with a path is taken as the API base; a bare host:port/ gets the default
+    /// route prefix (host.json's "api"), matching what `dev up` prints either way.
+    /// </summary>
+    public static BenchTarget Running(Uri url)
+    {
+        var api = url.AbsolutePath is "/" or "" ? new Uri(url, "api/") : new Uri(url.AbsoluteUri.TrimEnd('/') + "/");
+        return new BenchTarget(api, null, null);
+    }
+
+    /// <summary>Starts PostgreSQL, PgBouncer, Azurite and the Release (else Debug) build of the app under the DevHost.</summary>
+    public static async Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var log = loggerFactory.CreateLogger("bench");
+        var pidFolder = Path.Combine(RepoRoot.Find(), ".dev", "bench");
+        await StopLeftoversAsync(pidFolder, log, ct);
+
+        var release = DevEnvironment.DefaultAppDirectory("Release");
+        var app = Directory.Exists(release) ? release : DevEnvironment.DefaultAppDirectory("Debug");
+        await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, ct);
+
+        // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
+        var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));
+        foreach (var process in environment.Services.Processes)
+        {
+            registry.Record(process);
+        }
+
+        registry.Record(new TrackedProcess("worker", environment.Host.WorkerProcessId, "dotnet", environment.Host.WorkerId, 15));
+        return new BenchTarget(new Uri(environment.Host.BaseAddress, environment.Host.RoutePrefix + "/"), environment, registry);
+    }
+
+    /// <summary>Starts a level's memory window: afterwards <see cref="ReadMemory"/> gives that level's peak.</summary>
+    public void ResetPeakMemory()
+    {
+        if (environment is not null && !WorkerMemory.TryResetPeak(environment.Host.WorkerProcessId))
+        {
+            Console.Error.WriteLine("Could not reset the worker's VmHWM; peak RSS covers the worker's whole life.");
+        }
+    }
+
+    public WorkerMemory.Reading ReadMemory() =>
+        environment is null ? WorkerMemory.Unknown : WorkerMemory.Read(environment.Host.WorkerProcessId);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (environment is not null)
+        {
+            await Console.Error.WriteLineAsync("Stopping the stack ...");
+            await environment.DisposeAsync();
+            File.Delete(registry!.PidFile);
+        }
+    }
+
+    // Each run has its own pid file named after the bench's PID, so concurrent runs never stop each other's stacks.
+    private static async Task StopLeftoversAsync(string pidFolder, ILogger log, CancellationToken ct)
+    {
+        if (!Directory.Exists(pidFolder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(pidFolder, "*.pids"))
+        {
+            if (int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsBench(pid))
+            {
+                var stopped = await new ProcessRegistry(file).StopAllAsync(log, ct);
+                log.LogWarning("Stopped {Count} process(es) left behind by an earlier bench run (PID {Pid})", stopped, pid);
+            }
+        }
+    }
+
+    private static bool IsBench(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("DistaHilar.Bench", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using DistaHilar.Bench;
+using DistaHilar.Bench.Scenarios;
+using DistaHilar.LocalServices;
+using Microsoft.Extensions.Logging;
+
+// DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
+var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync(error);
+    await Console.Error.WriteLineAsync(BenchOptions.UsageText(ScenarioCatalog.Names));
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.UsageText(ScenarioCatalog.Names));
+    return 0;
+}
+
+var scenario = ScenarioCatalog.Get(options.Scenario);
+var jsonPath = options.JsonPath ?? Path.Combine(RepoRoot.Find(), "bench-results", scenario.Name + ".json");
+
+// Only problems show: the stack's and the worker's routine logs would drown the results.
+using var loggerFactory = LoggerFactory.Create(b => b
+    .AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "HH:mm:ss ";
+    })
+    .SetMinimumLevel(LogLevel.Warning));
+
+using var cancel = new CancellationTokenSource();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+try
+{
+    var started = DateTime.UtcNow;
+    await using var target = options.Url is null
+        ? await BenchTarget.StartAsync(loggerFactory, cancel.Token)
+        : BenchTarget.Running(options.Url);
+    var workers = options.Concurrency.Max();
+    using var client = new HttpClient(new SocketsHttpHandler
+    {
+        // One connection per worker, so workers never queue for a connection inside the client.
+        MaxConnectionsPerServer = workers,
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    })
+    {
+        BaseAddress = target.Api,
+        Timeout = options.RequestTimeout,
+    };
+
+    await Console.Error.WriteLineAsync($"Setting up scenario {scenario.Name} against {target.Api} ...");
+    await scenario.SetupAsync(new BenchContext(target.Api, client, workers), cancel.Token);
+    var runner = new LoadRunner(client, scenario);
+    var levels = new List<LevelResult>();
+    foreach (var concurrency in options.Concurrency)
+    {
+        await Console.Error.WriteLineAsync($"Concurrency {concurrency}: warm-up {options.Warmup.TotalSeconds} s, then {options.Duration.TotalSeconds} s measured ...");
+        target.ResetPeakMemory();
+        var run = await runner.RunLevelAsync(concurrency, options.Warmup, options.Duration, cancel.Token);
+        levels.Add(LevelResult.From(concurrency, run, target.ReadMemory()));
+    }
+
+    var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, levels);
+    Console.Write(ReportWriter.Table(report));
+    await ReportWriter.WriteJsonAsync(report, jsonPath);
+    await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+    return levels.Any(l => l.Errors * 100 > l.Requests) ? 1 : 0;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("Interrupted; nothing written.");
+    return 130;
+}
+
+// The first signal stops the run and lets the stack shut down cleanly; a second one ends the process at once
+// (the pid file then lets the next run stop what is left).
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+}
