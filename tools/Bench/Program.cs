@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
-using DistaHilar.Bench;
 using DistaHilar.Bench.Scenarios;
+using DistaHilar.Bench;
+using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
@@ -23,13 +24,7 @@ var scenario = ScenarioCatalog.Get(options.Scenario);
 var jsonPath = options.JsonPath ?? Path.Combine(RepoRoot.Find(), "bench-results", scenario.Name + ".json");
 
 // Only problems show: the stack's and the worker's routine logs would drown the results.
-using var loggerFactory = LoggerFactory.Create(b => b
-    .AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "HH:mm:ss ";
-    })
-    .SetMinimumLevel(LogLevel.Warning));
+using var loggerFactory = ConsoleLogging.Create(LogLevel.Warning);
 
 using var cancel = new CancellationTokenSource();
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Dev;
+using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
@@ -7,15 +8,7 @@ using Microsoft.Extensions.Logging;
 // dev stop                            end the processes a previous `up` recorded (after a crash, say)
 var command = args.FirstOrDefault() ?? "up";
 var registry = new ProcessRegistry(Path.Combine(RepoRoot.Find(), ".dev", "pids"));
-using var loggerFactory = LoggerFactory.Create(b => b
-    .AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "HH:mm:ss ";
-    })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning)
-    .AddFilter("Grpc", LogLevel.Warning));
+using var loggerFactory = ConsoleLogging.Create();
 var log = loggerFactory.CreateLogger("dev");
 
 if (command == "stop")

@@ -1,5 +1,5 @@
-using DistaHilar.DevHost;
 using System.Runtime.InteropServices;
+using DistaHilar.DevHost;
 using Microsoft.Extensions.Logging;
 
 // `DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...]`
@@ -34,15 +34,7 @@ if (app is null)
     return 2;
 }
 
-using var loggerFactory = LoggerFactory.Create(b => b
-    .AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "HH:mm:ss ";
-    })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning)
-    .AddFilter("Grpc", LogLevel.Warning));
+using var loggerFactory = ConsoleLogging.Create();
 
 using var cancel = new CancellationTokenSource();
 

@@ -148,22 +148,12 @@ public sealed class AzuriteServer : IAsyncDisposable
             "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
         ];
         // The blob port identifies this instance in its command line (ProcessRegistry's check).
-        var process = ServiceProcess.Start("azurite", node, args, _root, dropRoot: false, $"--blobPort {BlobPort}", NativeMethods.SigTerm, _log);
-        try
-        {
-            await Readiness.WaitAsync(process, "Azurite", ReadyTimeout, async t =>
+        _process = await Readiness.ReadyOrKilledAsync(
+            ServiceProcess.Start("azurite", node, args, _root, dropRoot: false, $"--blobPort {BlobPort}", NativeMethods.SigTerm, _log),
+            "Azurite", ReadyTimeout, async t =>
             {
                 await Readiness.TcpAsync(BlobPort, t);
                 await Readiness.TcpAsync(QueuePort, t);
             }, ct);
-        }
-        catch
-        {
-            await process.KillAsync();
-            process.Dispose();
-            throw;
-        }
-
-        _process = process;
     }
 }

@@ -167,19 +167,9 @@ public sealed class PgBouncerServer : IAsyncDisposable
     {
         var config = Path.Combine(_root, "pgbouncer.ini");
         // No -d: in the foreground the PID we hold is pgbouncer's, and its log also goes to stderr.
-        var process = ServiceProcess.Start("pgbouncer", executable, [config], _root, dropRoot: true, _root, NativeMethods.SigTerm, _log);
-        try
-        {
-            await Readiness.WaitAsync(process, $"PgBouncer on port {Port}", ReadyTimeout, ProbeAsync, ct);
-        }
-        catch
-        {
-            await process.KillAsync();
-            process.Dispose();
-            throw;
-        }
-
-        _process = process;
+        _process = await Readiness.ReadyOrKilledAsync(
+            ServiceProcess.Start("pgbouncer", executable, [config], _root, dropRoot: true, _root, NativeMethods.SigTerm, _log),
+            $"PgBouncer on port {Port}", ReadyTimeout, ProbeAsync, ct);
     }
 
     // A query, not just a TCP accept: it proves the userlist, the SCRAM logins and the upstream route.

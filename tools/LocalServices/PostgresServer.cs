@@ -203,19 +203,9 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts the postmaster in the foreground (no pg_ctl) so the PID we hold is the postmaster's, then waits for a real login.</summary>
     private async Task LaunchAsync(CancellationToken ct)
     {
-        var process = ServiceProcess.Start("postgres", Path.Combine(_binDir, "postgres"), ["-D", DataDirectory], _root, dropRoot: true, DataDirectory, NativeMethods.SigInt, _log);
-        try
-        {
-            await Readiness.WaitAsync(process, $"PostgreSQL on port {Port}", ReadyTimeout, ProbeAsync, ct);
-        }
-        catch
-        {
-            await process.KillAsync();
-            process.Dispose();
-            throw;
-        }
-
-        _process = process;
+        _process = await Readiness.ReadyOrKilledAsync(
+            ServiceProcess.Start("postgres", Path.Combine(_binDir, "postgres"), ["-D", DataDirectory], _root, dropRoot: true, DataDirectory, NativeMethods.SigInt, _log),
+            $"PostgreSQL on port {Port}", ReadyTimeout, ProbeAsync, ct);
     }
 
     // "Accepts TCP" is not enough: during recovery the postmaster answers "the database system is starting up".

@@ -9,6 +9,22 @@ internal static class Readiness
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Waits for a freshly started process to be ready; one that is not is killed, so a failed start leaves nothing running.</summary>
+    public static async Task<ServiceProcess> ReadyOrKilledAsync(ServiceProcess process, string what, TimeSpan timeout, Func<CancellationToken, Task> probe, CancellationToken ct)
+    {
+        try
+        {
+            await WaitAsync(process, what, timeout, probe, ct);
+            return process;
+        }
+        catch
+        {
+            await process.KillAsync();
+            process.Dispose();
+            throw;
+        }
+    }
+
     /// <param name="probe">Throws while the service is not ready.</param>
     public static async Task WaitAsync(ServiceProcess process, string what, TimeSpan timeout, Func<CancellationToken, Task> probe, CancellationToken ct)
     {
