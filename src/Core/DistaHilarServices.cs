@@ -1,5 +1,8 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Health;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +23,7 @@ public static class DistaHilarServices
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(PooledConnectionString.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
-        services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention());
 
         services.AddSingleton(_ => StorageClients.FromConnectionString(
             configuration[StorageClients.Setting] is { Length: > 0 } storage
@@ -28,6 +31,15 @@ public static class DistaHilarServices
                 : throw new InvalidOperationException($"{StorageClients.Setting} is required (the storage account connection string).")));
 
         services.AddSingleton<HealthService>();
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordOptions>().Bind(configuration.GetSection(PasswordOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PasswordOptions>, PasswordOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<RateLimiter>();
+        services.AddScoped<AuthService>();
         return services;
     }
 }

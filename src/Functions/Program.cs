@@ -1,8 +1,10 @@
 using DistaHilar.Core;
+using DistaHilar.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<AuthenticationMiddleware>();
 builder.Services.AddDistaHilarCore(builder.Configuration);
 builder.Build().Run();

@@ -25,6 +25,9 @@ public sealed class CompositionRootTests
         {
             ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x",
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Auth:SigningKeys:0:Id"] = "k",
+            ["Auth:SigningKeys:0:Secret"] = Convert.ToBase64String(new byte[32]),
+            ["Auth:ActiveSigningKeyId"] = "k",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddDistaHilarCore(configuration);
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -23,13 +23,21 @@ public sealed class LocalServers : IAsyncDisposable
 
     public AzuriteServer Azurite { get; }
 
-    /// <summary>The app settings that point the function app at these services.</summary>
+    /// <summary>
+    /// The app settings that point the function app at these services, with a token signing key made for this run
+    /// (tokens die with the services, as the data does).
+    /// </summary>
     public IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>
     {
         ["Database__ConnectionString"] = PgBouncer.PooledConnectionString,
         ["Database__MigrationConnectionString"] = Postgres.DirectConnectionString,
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+        ["Auth__SigningKeys__0__Id"] = "local",
+        ["Auth__SigningKeys__0__Secret"] = signingKey,
+        ["Auth__ActiveSigningKeyId"] = "local",
     };
+
+    private readonly string signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public IEnumerable<TrackedProcess> Processes =>
         new[] { Postgres.Tracked, PgBouncer.Tracked, Azurite.Tracked }.OfType<TrackedProcess>();

@@ -10,7 +10,7 @@ public static class DatabaseMigrator
 {
     public static async Task MigrateAsync(string directConnectionString, CancellationToken ct = default)
     {
-        var options = new DbContextOptionsBuilder<DistaHilarDbContext>().UseNpgsql(directConnectionString).Options;
+        var options = new DbContextOptionsBuilder<DistaHilarDbContext>().UseNpgsql(directConnectionString).UseSnakeCaseNamingConvention().Options;
         await using var db = new DistaHilarDbContext(options);
         await db.Database.MigrateAsync(ct);
     }

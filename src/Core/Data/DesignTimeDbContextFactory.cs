@@ -13,6 +13,7 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Dis
     {
         var options = new DbContextOptionsBuilder<DistaHilarDbContext>()
             .UseNpgsql(Environment.GetEnvironmentVariable("Database__MigrationConnectionString") ?? "Host=127.0.0.1;Database=distahilar")
+            .UseSnakeCaseNamingConvention()
             .Options;
         return new DistaHilarDbContext(options);
     }

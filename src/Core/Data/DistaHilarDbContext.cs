@@ -1,3 +1,7 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Contacts;
+using DistaHilar.Core.RateLimiting;
+using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Data;
@@ -5,6 +9,16 @@ namespace DistaHilar.Core.Data;
 /// <summary>The app's database. Features add their entities here through their own configuration classes.</summary>
 public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> options) : DbContext(options)
 {
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // Trigram indexes back user and chat search (substring matches).

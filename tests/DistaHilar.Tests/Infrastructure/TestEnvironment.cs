@@ -33,7 +33,7 @@ public sealed class TestEnvironment : IAsyncLifetime
     public async Task<FunctionsDevHost> AppAsync()
     {
         var s = await ServersAsync();
-        return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, s.AppSettings));
+        return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, With(s.AppSettings, GenerousLimits)));
     }
 
     /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
@@ -53,6 +53,18 @@ public sealed class TestEnvironment : IAsyncLifetime
             ReadLocalSettings = false,
             LoggerFactory = LoggerFactory,
         });
+
+    /// <summary>The shared app serves every test from 127.0.0.1, so abuse limits are lifted; limit tests start their own app.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> GenerousLimits = new Dictionary<string, string?>
+    {
+        ["RateLimits__LoginFailuresPerAccount"] = "1000",
+        ["RateLimits__LoginsPerIp"] = "100000",
+        ["RateLimits__RegistrationsPerIp"] = "100000",
+        ["RateLimits__RegistrationsPerEmail"] = "1000",
+    };
+
+    public static IReadOnlyDictionary<string, string?> With(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string?> extra) =>
+        settings.Concat(extra).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     public static HttpClient Client(FunctionsDevHost host) => new() { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

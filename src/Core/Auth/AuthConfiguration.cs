@@ -1,0 +1,30 @@
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DistaHilar.Core.Auth;
+
+internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+{
+    public void Configure(EntityTypeBuilder<Session> session)
+    {
+        session.ToTable("sessions");
+        session.Property(s => s.Device).HasMaxLength(256);
+        session.Property(s => s.Ip).HasMaxLength(64);
+        session.Property(s => s.RevokedReason).HasMaxLength(32);
+        session.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        // "My sessions" lists only live ones.
+        session.HasIndex(s => s.UserId).HasFilter("revoked_at IS NULL");
+    }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> token)
+    {
+        token.ToTable("refresh_tokens");
+        token.HasKey(t => t.Hash);
+        token.HasOne<Session>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+        token.HasIndex(t => t.SessionId);
+    }
+}

@@ -1,0 +1,292 @@
+using DistaHilar.Core.Auth.Passwords;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DistaHilar.Core.Auth;
+
+// Email comparisons below are LINQ translated to lower(email) = @x, which the unique index on lower(email) serves;
+// string.Equals(..., OrdinalIgnoreCase) would not translate to that.
+#pragma warning disable CA1862
+
+/// <summary>Registration, login, refresh-token rotation, logout and the session list.</summary>
+public sealed class AuthService(
+    DistaHilarDbContext db,
+    PasswordHasher passwords,
+    AccessTokens accessTokens,
+    RateLimiter rateLimiter,
+    IOptions<AuthOptions> authOptions,
+    IOptions<RateLimitOptions> limitOptions,
+    TimeProvider time,
+    ILogger<AuthService> log)
+{
+    private static readonly Problem BadCredentials = Problem.Unauthorized("The login or password is incorrect.");
+    private static readonly Problem BadRefreshToken = Problem.Unauthorized("The refresh token is not valid.");
+
+    private AuthOptions Options => authOptions.Value;
+
+    private RateLimitOptions Limits => limitOptions.Value;
+
+    public async Task<Result<AuthResult>> RegisterAsync(RegisterRequest request, ClientInfo client, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var email = request.Email!.Trim();
+        var limited = await rateLimiter.CheckAsync(
+            [($"register:ip:{client.Ip}", Limits.RegistrationsPerIp), ($"register:email:{email.ToLowerInvariant()}", Limits.RegistrationsPerEmail)],
+            Limits.Window,
+            countIt: true,
+            ct);
+        if (limited is { } wait)
+        {
+            return Problem.RateLimited(wait);
+        }
+
+        var username = UserRules.NormalizeUsername(request.Username)!;
+        var phone = UserRules.Clean(request.Phone);
+        if (await UniquenessProblemAsync(username, email, phone, exceptUserId: null, ct) is { } taken)
+        {
+            return taken;
+        }
+
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(now),
+            Username = username,
+            Email = email,
+            Phone = phone,
+            PasswordHash = passwords.Hash(request.Password!),
+            Name = UserRules.Clean(request.Name)!,
+            Surname = UserRules.Clean(request.Surname),
+            Bio = UserRules.Clean(request.Bio),
+            CreatedAt = now,
+            LastSeenAt = now,
+        };
+        db.Users.Add(user);
+        var (session, refreshToken) = NewSession(user.Id, client, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (UniqueViolations.Field(ex) is { } field)
+        {
+            // Lost a race with a concurrent registration of the same name, email or phone.
+            return Problem.Conflict(field, UniqueViolations.Message(field));
+        }
+
+        log.LogInformation("Registered user {UserId}", user.Id);
+        return Issue(user, session, refreshToken);
+    }
+
+    public async Task<Result<AuthResult>> LoginAsync(LoginRequest request, ClientInfo client, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var login = request.Login!.Trim().ToLowerInvariant();
+        var accountKey = $"login:account:{login}";
+        var limited = await rateLimiter.CheckAsync(
+            [($"login:ip:{client.Ip}", Limits.LoginsPerIp), (accountKey, Limits.LoginFailuresPerAccount)],
+            Limits.Window,
+            countIt: false,
+            ct);
+        if (limited is { } wait)
+        {
+            return Problem.RateLimited(wait);
+        }
+
+        await rateLimiter.CheckAsync([($"login:ip:{client.Ip}", Limits.LoginsPerIp)], Limits.Window, countIt: true, ct);
+        var user = await db.Users.FirstOrDefaultAsync(
+            u => u.DeletedAt == null && (u.Username == login || (u.Email != null && u.Email.ToLower() == login)),
+            ct);
+
+        // An unknown login is verified against a dummy hash: same answer, same time, so accounts cannot be probed.
+        var verdict = passwords.Verify(request.Password!, user?.PasswordHash);
+        if (user is null || verdict == PasswordVerification.Failed)
+        {
+            await rateLimiter.CheckAsync([(accountKey, Limits.LoginFailuresPerAccount)], Limits.Window, countIt: true, ct);
+            return BadCredentials;
+        }
+
+        var now = time.GetUtcNow();
+        if (verdict == PasswordVerification.SucceededRehashNeeded)
+        {
+            user.PasswordHash = passwords.Hash(request.Password!);
+        }
+
+        user.LastSeenAt = now;
+        var (session, refreshToken) = NewSession(user.Id, client, now);
+        await db.SaveChangesAsync(ct);
+        return Issue(user, session, refreshToken);
+    }
+
+    /// <summary>
+    /// Rotates a refresh token: the presented one is marked used in one atomic statement, so of two racing
+    /// refreshes with the same token exactly one wins and the other counts as reuse.
+    /// </summary>
+    public async Task<Result<AuthResult>> RefreshAsync(string? presented, ClientInfo client, CancellationToken ct)
+    {
+        if (!RefreshTokenValue.IsWellFormed(presented))
+        {
+            return BadRefreshToken;
+        }
+
+        var hash = RefreshTokenValue.Hash(presented!);
+        var now = time.GetUtcNow();
+        var claimed = await db.Database
+            .SqlQuery<Guid>($"UPDATE refresh_tokens SET used_at = {now} WHERE hash = {hash} AND used_at IS NULL RETURNING session_id AS \"Value\"")
+            .ToListAsync(ct);
+        if (claimed.Count == 0)
+        {
+            var reused = await db.RefreshTokens.Where(t => t.Hash == hash).Select(t => (Guid?)t.SessionId).FirstOrDefaultAsync(ct);
+            if (reused is { } sessionId)
+            {
+                // A used token came back: someone holds a copy. End the whole family; the owner signs in again.
+                await RevokeAsync(sessionId, "refresh_token_reuse", ct);
+                log.LogWarning("Refresh token reuse on session {SessionId}; session revoked", sessionId);
+            }
+
+            return BadRefreshToken;
+        }
+
+        var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == claimed[0], ct);
+        if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now || session.LastUsedAt + Options.SessionIdleTimeout <= now)
+        {
+            return BadRefreshToken;
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == session.UserId && u.DeletedAt == null, ct);
+        if (user is null)
+        {
+            return BadRefreshToken;
+        }
+
+        var refreshToken = RefreshTokenValue.New();
+        db.RefreshTokens.Add(new RefreshToken { Hash = RefreshTokenValue.Hash(refreshToken), SessionId = session.Id, CreatedAt = now });
+        session.LastUsedAt = now;
+        session.Ip = Truncate(client.Ip, 64);
+        user.LastSeenAt = now;
+        await db.SaveChangesAsync(ct);
+        return Issue(user, session, refreshToken);
+    }
+
+    public async Task<Result<Done>> LogoutAsync(Caller caller, CancellationToken ct)
+    {
+        await RevokeAsync(caller.SessionId, "logout", ct);
+        return Done.Value;
+    }
+
+    public async Task<IReadOnlyList<SessionView>> ListSessionsAsync(Caller caller, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var idleCutoff = now - Options.SessionIdleTimeout;
+        return await db.Sessions
+            .Where(s => s.UserId == caller.UserId && s.RevokedAt == null && s.ExpiresAt > now && s.LastUsedAt > idleCutoff)
+            .OrderByDescending(s => s.LastUsedAt)
+            .Select(s => new SessionView(s.Id, s.Device, s.Ip, s.CreatedAt, s.LastUsedAt, s.Id == caller.SessionId))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Revokes one of the caller's sessions; another user's session id is simply not found.</summary>
+    public async Task<Result<Done>> RevokeSessionAsync(Caller caller, Guid sessionId, CancellationToken ct)
+    {
+        var revoked = await db.Sessions
+            .Where(s => s.Id == sessionId && s.UserId == caller.UserId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, "revoked"), ct);
+        return revoked == 0 ? Problem.NotFound("The session") : Done.Value;
+    }
+
+    public async Task<Result<Done>> RevokeOtherSessionsAsync(Caller caller, string reason, CancellationToken ct)
+    {
+        await db.Sessions
+            .Where(s => s.UserId == caller.UserId && s.Id != caller.SessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, reason), ct);
+        return Done.Value;
+    }
+
+    /// <summary>Checks the current password, stores the new one and signs out every other device.</summary>
+    public async Task<Result<Done>> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.DeletedAt == null, ct);
+        if (user is null)
+        {
+            return Problem.Unauthorized("The account no longer exists.");
+        }
+
+        if (passwords.Verify(request.CurrentPassword!, user.PasswordHash) == PasswordVerification.Failed)
+        {
+            return Problem.Validation("currentPassword", "The current password is incorrect.");
+        }
+
+        user.PasswordHash = passwords.Hash(request.NewPassword!);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await RevokeOtherSessionsAsync(caller, "password_changed", ct);
+        await transaction.CommitAsync(ct);
+        return Done.Value;
+    }
+
+    /// <summary>Null when username, email and phone are free; else a 409 naming the first taken field.</summary>
+    internal async Task<Problem?> UniquenessProblemAsync(string? username, string? email, string? phone, Guid? exceptUserId, CancellationToken ct)
+    {
+        var lowerEmail = email?.ToLowerInvariant();
+        var taken = await db.Users
+            .Where(u => u.Id != exceptUserId && ((username != null && u.Username == username) || (lowerEmail != null && u.Email != null && u.Email.ToLower() == lowerEmail) || (phone != null && u.Phone == phone)))
+            .Select(u => new { u.Username, u.Email, u.Phone })
+            .Take(3)
+            .ToListAsync(ct);
+        var field = taken.Any(t => username != null && t.Username == username) ? "username"
+            : taken.Any(t => lowerEmail != null && string.Equals(t.Email, lowerEmail, StringComparison.OrdinalIgnoreCase)) ? "email"
+            : taken.Count > 0 ? "phone" : null;
+        return field is null ? null : Problem.Conflict(field, UniqueViolations.Message(field));
+    }
+
+    private async Task RevokeAsync(Guid sessionId, string reason, CancellationToken ct) =>
+        await db.Sessions
+            .Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, reason), ct);
+
+    private (Session Session, string RefreshToken) NewSession(Guid userId, ClientInfo client, DateTimeOffset now)
+    {
+        var session = new Session
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            Device = Truncate(client.UserAgent, 256) ?? "unknown",
+            Ip = Truncate(client.Ip, 64),
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + Options.SessionLifetime,
+        };
+        var refreshToken = RefreshTokenValue.New();
+        db.Sessions.Add(session);
+        db.RefreshTokens.Add(new RefreshToken { Hash = RefreshTokenValue.Hash(refreshToken), SessionId = session.Id, CreatedAt = now });
+        return (session, refreshToken);
+    }
+
+    private AuthResult Issue(User user, Session session, string refreshToken)
+    {
+        var access = accessTokens.Issue(user.Id, session.Id);
+        var refreshExpires = Min(session.ExpiresAt, session.LastUsedAt + Options.SessionIdleTimeout);
+        return new AuthResult(MyProfile.Of(user), access.Token, access.ExpiresAt, refreshToken, refreshExpires, session.Id);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static string? Truncate(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
+}

@@ -1,0 +1,48 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace DistaHilar.Core.Common;
+
+/// <summary>A page of a list: <c>{items, nextCursor}</c>; nextCursor is null on the last page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>Paging input as clients send it: <c>?limit=</c> (default 50, max 100) and an opaque <c>cursor</c>.</summary>
+public sealed record PageRequest(int Limit, string? Cursor)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+
+    public static Result<PageRequest> Parse(string? limit, string? cursor)
+    {
+        var size = DefaultLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
+        {
+            return Problem.Validation("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+        }
+
+        return new PageRequest(size, string.IsNullOrEmpty(cursor) ? null : cursor);
+    }
+}
+
+/// <summary>
+/// Opaque keyset cursors: the sort key of the last item, as base64url JSON. Clients treat them as strings; a cursor
+/// that does not decode is a 400, never a 500.
+/// </summary>
+public static class Cursor
+{
+    public static string Encode<T>(T key) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(key));
+
+    public static Result<T> Decode<T>(string cursor)
+        where T : class
+    {
+        try
+        {
+            var key = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor));
+            return key is null ? Problem.Validation("cursor", "The cursor is not valid.") : key;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+            return Problem.Validation("cursor", "The cursor is not valid.");
+        }
+    }
+}

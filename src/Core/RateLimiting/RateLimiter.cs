@@ -1,0 +1,58 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DistaHilar.Core.RateLimiting;
+
+/// <summary>
+/// Fixed-window counters in PostgreSQL, so a limit holds across every function instance. Each hit is one upsert
+/// that also rolls the window over, so there is no read-then-write race and no cleanup on the hot path.
+/// </summary>
+public sealed class RateLimiter(NpgsqlDataSource database, TimeProvider time)
+{
+    private const string Upsert = """
+        INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, $2, $4)
+        ON CONFLICT (key) DO UPDATE SET
+          window_start = CASE WHEN rate_limit_counters.window_start <= $2 - $3 THEN $2 ELSE rate_limit_counters.window_start END,
+          count = CASE WHEN rate_limit_counters.window_start <= $2 - $3 THEN $4 ELSE rate_limit_counters.count + $4 END
+        RETURNING window_start, count
+        """;
+
+    /// <summary>
+    /// Counts one attempt against each key (or, with <paramref name="countIt"/> false, only reads the current
+    /// window) and returns how long until the most exceeded key frees up, or null when every key is within limit.
+    /// </summary>
+    public async Task<TimeSpan?> CheckAsync(IReadOnlyList<(string Key, int Limit)> keys, TimeSpan window, bool countIt, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var batch = database.CreateBatch();
+        foreach (var (key, _) in keys)
+        {
+            var command = new NpgsqlBatchCommand(Upsert);
+            command.Parameters.Add(new NpgsqlParameter { Value = key });
+            command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = window, NpgsqlDbType = NpgsqlDbType.Interval });
+            command.Parameters.Add(new NpgsqlParameter { Value = countIt ? 1 : 0 });
+            batch.BatchCommands.Add(command);
+        }
+
+        TimeSpan? retryAfter = null;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var (_, limit) in keys)
+        {
+            await reader.ReadAsync(ct);
+            var windowStart = reader.GetFieldValue<DateTimeOffset>(0);
+            var count = reader.GetInt32(1);
+            // Counting: the attempt that reaches the limit is still allowed. Reading: the limit is already used up.
+            var exceeded = countIt ? count > limit : count >= limit;
+            if (exceeded)
+            {
+                var wait = windowStart + window - now;
+                retryAfter = retryAfter is null || wait > retryAfter ? wait : retryAfter;
+            }
+
+            await reader.NextResultAsync(ct);
+        }
+
+        return retryAfter is { } r && r < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter;
+    }
+}

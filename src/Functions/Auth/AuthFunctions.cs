@@ -1,0 +1,104 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
+using DistaHilar.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DistaHilar.Functions.Auth;
+
+public sealed class AuthFunctions(AuthService auth)
+{
+    private const string CookieName = "refreshToken";
+
+    [Function("Register")]
+    public async Task<Results<Created<AuthResult>, ApiProblem>> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/register")] HttpRequest request, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<RegisterRequest>(request, ct);
+        var result = body.IsSuccess ? await auth.RegisterAsync(body.Value, request.ClientInfo(), ct) : body.Problem;
+        if (!result.IsSuccess)
+        {
+            return new ApiProblem(result.Problem);
+        }
+
+        SetRefreshCookie(request, result.Value);
+        return TypedResults.Created("/api/users/me", result.Value);
+    }
+
+    [Function("Login")]
+    public async Task<Results<Ok<AuthResult>, ApiProblem>> Login(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequest request, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<LoginRequest>(request, ct);
+        var result = body.IsSuccess ? await auth.LoginAsync(body.Value, request.ClientInfo(), ct) : body.Problem;
+        return SignedIn(request, result);
+    }
+
+    /// <summary>The refresh token comes from the HttpOnly cookie (browsers) or the body (other clients).</summary>
+    [Function("Refresh")]
+    public async Task<Results<Ok<AuthResult>, ApiProblem>> Refresh(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest request, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadOptionalAsync<RefreshRequest>(request, ct);
+        if (!body.IsSuccess)
+        {
+            return new ApiProblem(body.Problem);
+        }
+
+        var token = body.Value?.RefreshToken ?? request.Cookies[CookieName];
+        return SignedIn(request, await auth.RefreshAsync(token, request.ClientInfo(), ct));
+    }
+
+    [Function("Logout")]
+    public async Task<Results<NoContent, ApiProblem>> Logout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/logout")] HttpRequest request, FunctionContext context, CancellationToken ct)
+    {
+        var result = await auth.LogoutAsync(context.Caller(), ct);
+        request.HttpContext.Response.Cookies.Delete(CookieName, CookieOptions(request, expires: null));
+        return result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
+    }
+
+    [Function("ListSessions")]
+    public async Task<Ok<ItemList<SessionView>>> ListSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/sessions")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
+        TypedResults.Ok(new ItemList<SessionView>(await auth.ListSessionsAsync(context.Caller(), ct)));
+
+    [Function("RevokeSession")]
+    public async Task<Results<NoContent, ApiProblem>> RevokeSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions/{sessionId:guid}")] HttpRequest request, Guid sessionId, FunctionContext context, CancellationToken ct) =>
+        NoContentOr(await auth.RevokeSessionAsync(context.Caller(), sessionId, ct));
+
+    /// <summary>Signs out every other device.</summary>
+    [Function("RevokeOtherSessions")]
+    public async Task<Results<NoContent, ApiProblem>> RevokeOtherSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
+        NoContentOr(await auth.RevokeOtherSessionsAsync(context.Caller(), "revoked", ct));
+
+    internal static Results<NoContent, ApiProblem> NoContentOr(Result<Done> result) =>
+        result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
+
+    private static Results<Ok<AuthResult>, ApiProblem> SignedIn(HttpRequest request, Result<AuthResult> result)
+    {
+        if (!result.IsSuccess)
+        {
+            return new ApiProblem(result.Problem);
+        }
+
+        SetRefreshCookie(request, result.Value);
+        return TypedResults.Ok(result.Value);
+    }
+
+    private static void SetRefreshCookie(HttpRequest request, AuthResult result) =>
+        request.HttpContext.Response.Cookies.Append(CookieName, result.RefreshToken, CookieOptions(request, result.RefreshTokenExpiresAt));
+
+    /// <summary>HttpOnly (no script can read it), Secure, SameSite=Strict, and sent only to the auth routes.</summary>
+    private static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        Secure = true,
+        SameSite = SameSiteMode.Strict,
+        Path = request.PathBase.Add("/api/auth").Value,
+        Expires = expires,
+    };
+}

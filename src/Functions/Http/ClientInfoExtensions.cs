@@ -1,0 +1,14 @@
+using DistaHilar.Core.Auth;
+using Microsoft.AspNetCore.Http;
+
+namespace DistaHilar.Functions.Http;
+
+public static class ClientInfoExtensions
+{
+    /// <summary>The caller's device and address; the platform's forwarded-headers handling sets RemoteIpAddress.</summary>
+    public static ClientInfo ClientInfo(this HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ClientInfo(request.Headers.UserAgent.ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString());
+    }
+}
