@@ -1,9 +1,11 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Auth.Passwords;
+using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Health;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Storage;
+using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,8 @@ public static class DistaHilarServices
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<RateLimiter>();
         services.AddScoped<AuthService>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ContactService>();
         return services;
     }
 }

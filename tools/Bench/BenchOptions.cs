@@ -16,7 +16,11 @@ internal sealed record BenchOptions
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
                                 (a bare host:port/ gets the route prefix api/; worker memory is then not known).
                                 Without --url a throwaway stack (PostgreSQL, PgBouncer, Azurite, the app under
-                                the DevHost) is started from src/Functions/bin/Release (else Debug) and stopped after.
+                                the DevHost) is started from src/Functions/bin/Release (else Debug) and stopped after;
+                                as every request comes from 127.0.0.1, it gets generous abuse limits:
+        {settings}
+                                An app given with --url keeps its own limits: for the register and login scenarios
+                                start it with limits at least that generous, or the run fills up with 429s.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 
@@ -39,8 +43,12 @@ internal sealed record BenchOptions
 
     public bool Help { get; init; }
 
-    public static string UsageText(IEnumerable<string> scenarios) =>
-        Usage.Replace("{scenarios}", string.Join(", ", scenarios), StringComparison.Ordinal);
+    public static string UsageText(IEnumerable<string> scenarios) => Usage
+        .Replace("{scenarios}", string.Join(", ", scenarios), StringComparison.Ordinal)
+        .Replace(
+            "{settings}",
+            string.Join(Environment.NewLine, BenchTarget.StartedAppSettings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"                          {s.Key}={s.Value}")),
+            StringComparison.Ordinal);
 
     /// <summary>Parses <paramref name="args"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> scenarios, out string? error)

@@ -20,6 +20,23 @@ internal sealed class BenchTarget : IAsyncDisposable
         this.registry = registry;
     }
 
+    /// <summary>
+    /// App settings a started stack gets on top of the services' own. Every request comes from 127.0.0.1, so the
+    /// app's abuse limits (per IP, per account, per email) would answer 429 within seconds; these lift them far
+    /// beyond any run. Password hashing (Passwords__*) is deliberately left at the app's defaults.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> StartedAppSettings { get; } = new Dictionary<string, string?>
+    {
+        ["RateLimits__LoginFailuresPerAccount"] = "1000000",
+        ["RateLimits__LoginsPerIp"] = "100000000",
+        ["RateLimits__RegistrationsPerIp"] = "100000000",
+        ["RateLimits__RegistrationsPerEmail"] = "1000000",
+    };
+
+    /// <summary>The settings this bench overrode in the app (empty for a running app: it has its own).</summary>
+    public IReadOnlyDictionary<string, string?> OverriddenSettings =>
+        environment is null ? new Dictionary<string, string?>() : StartedAppSettings;
+
     /// <summary>The API base the scenarios' relative URLs resolve against, e.g. http://127.0.0.1:40123/api/.</summary>
     public Uri Api { get; }
 
@@ -43,7 +60,8 @@ internal sealed class BenchTarget : IAsyncDisposable
         var release = DevEnvironment.DefaultAppDirectory("Release");
         var app = Directory.Exists(release) ? release : DevEnvironment.DefaultAppDirectory("Debug");
         await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
-        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, ct);
+        await Console.Error.WriteLineAsync($"App settings overridden: {Describe(StartedAppSettings)}");
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, ct);
 
         // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
         var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));
@@ -64,6 +82,10 @@ internal sealed class BenchTarget : IAsyncDisposable
             Console.Error.WriteLine("Could not reset the worker's VmHWM; peak RSS covers the worker's whole life.");
         }
     }
+
+    /// <summary>"key=value, ..." in key order, for the console.</summary>
+    public static string Describe(IReadOnlyDictionary<string, string?> settings) =>
+        string.Join(", ", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
 
     public WorkerMemory.Reading ReadMemory() =>
         environment is null ? WorkerMemory.Unknown : WorkerMemory.Read(environment.Host.WorkerProcessId);

@@ -43,6 +43,8 @@ try
         MaxConnectionsPerServer = workers,
         UseProxy = false,
         AllowAutoRedirect = false,
+        // No cookie jar: the auth routes set a refresh-token cookie, and no scenario may send one back unasked.
+        UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
     })
     {
@@ -62,7 +64,7 @@ try
         levels.Add(LevelResult.From(concurrency, run, target.ReadMemory()));
     }
 
-    var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, levels);
+    var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, target.OverriddenSettings, levels);
     Console.Write(ReportWriter.Table(report));
     await ReportWriter.WriteJsonAsync(report, jsonPath);
     await Console.Error.WriteLineAsync($"Results written to {jsonPath}");

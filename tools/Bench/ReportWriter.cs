@@ -14,6 +14,9 @@ internal static class ReportWriter
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"{report.Scenario} @ {report.TargetUrl}  ({report.Machine.ProcessorCount} CPUs, {report.Machine.OsDescription}, {report.Machine.DotnetVersion})");
+        text.AppendLine(report.AppSettingsOverridden.Count == 0
+            ? "app settings: the running app's own (none overridden)"
+            : $"app settings overridden: {BenchTarget.Describe(report.AppSettingsOverridden)}");
         text.AppendLine(c, $"{"conc",5} {"requests",9} {"errors",7} {"req/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"peak RSS MiB",13} {"RSS MiB",8}");
         foreach (var l in report.Levels)
         {

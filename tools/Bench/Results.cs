@@ -4,7 +4,14 @@ using System.Runtime.InteropServices;
 namespace DistaHilar.Bench;
 
 /// <summary>The JSON document of one run (serialised camelCase).</summary>
-internal sealed record BenchReport(DateTime Timestamp, MachineInfo Machine, string TargetUrl, string Scenario, IReadOnlyList<LevelResult> Levels);
+/// <param name="AppSettingsOverridden">App settings the bench set in the stack it started (empty with --url).</param>
+internal sealed record BenchReport(
+    DateTime Timestamp,
+    MachineInfo Machine,
+    string TargetUrl,
+    string Scenario,
+    IReadOnlyDictionary<string, string?> AppSettingsOverridden,
+    IReadOnlyList<LevelResult> Levels);
 
 internal sealed record MachineInfo(int ProcessorCount, string OsDescription, string DotnetVersion)
 {

@@ -21,16 +21,35 @@ public sealed class DevEnvironment : IAsyncDisposable
     public static string DefaultAppDirectory(string configuration = "Debug") =>
         Path.Combine(RepoRoot.Find(), "src", "Functions", "bin", configuration, "net10.0");
 
-    public static async Task<DevEnvironment> StartAsync(string appDirectory, int httpPort, ILoggerFactory loggerFactory, bool readLocalSettings = true, CancellationToken ct = default)
+    public static Task<DevEnvironment> StartAsync(string appDirectory, int httpPort, ILoggerFactory loggerFactory, bool readLocalSettings = true, CancellationToken ct = default) =>
+        StartAsync(appDirectory, httpPort, loggerFactory, readLocalSettings, extraSettings: null, ct);
+
+    /// <param name="extraSettings">
+    /// App settings merged over the services' (a key here wins; null removes one), e.g. the benchmark's generous
+    /// rate limits. Like the services' settings, they override local.settings.json.
+    /// </param>
+    public static async Task<DevEnvironment> StartAsync(
+        string appDirectory,
+        int httpPort,
+        ILoggerFactory loggerFactory,
+        bool readLocalSettings,
+        IReadOnlyDictionary<string, string?>? extraSettings,
+        CancellationToken ct = default)
     {
         var services = await LocalServers.StartAsync(loggerFactory, ct);
         try
         {
+            var settings = new Dictionary<string, string?>(services.AppSettings, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
+            }
+
             var host = await FunctionsDevHost.StartAsync(new DevHostOptions
             {
                 AppDirectory = appDirectory,
                 HttpPort = httpPort,
-                Settings = services.AppSettings,
+                Settings = settings,
                 ReadLocalSettings = readLocalSettings,
                 LoggerFactory = loggerFactory,
             }, ct);

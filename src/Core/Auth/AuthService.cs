@@ -248,8 +248,7 @@ public sealed class AuthService(
         var taken = await db.Users
             .Where(u => u.Id != exceptUserId && ((username != null && u.Username == username) || (lowerEmail != null && u.Email != null && u.Email.ToLower() == lowerEmail) || (phone != null && u.Phone == phone)))
             .Select(u => new { u.Username, u.Email, u.Phone })
-            .Take(3)
-            .ToListAsync(ct);
+            .ToListAsync(ct); // at most three rows: each value is unique
         var field = taken.Any(t => username != null && t.Username == username) ? "username"
             : taken.Any(t => lowerEmail != null && string.Equals(t.Email, lowerEmail, StringComparison.OrdinalIgnoreCase)) ? "email"
             : taken.Count > 0 ? "phone" : null;

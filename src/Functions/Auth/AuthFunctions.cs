@@ -56,7 +56,7 @@ public sealed class AuthFunctions(AuthService auth)
     {
         var result = await auth.LogoutAsync(context.Caller(), ct);
         request.HttpContext.Response.Cookies.Delete(CookieName, CookieOptions(request, expires: null));
-        return result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
+        return result.NoContentOr();
     }
 
     [Function("ListSessions")]
@@ -67,16 +67,13 @@ public sealed class AuthFunctions(AuthService auth)
     [Function("RevokeSession")]
     public async Task<Results<NoContent, ApiProblem>> RevokeSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions/{sessionId:guid}")] HttpRequest request, Guid sessionId, FunctionContext context, CancellationToken ct) =>
-        NoContentOr(await auth.RevokeSessionAsync(context.Caller(), sessionId, ct));
+        (await auth.RevokeSessionAsync(context.Caller(), sessionId, ct)).NoContentOr();
 
     /// <summary>Signs out every other device.</summary>
     [Function("RevokeOtherSessions")]
     public async Task<Results<NoContent, ApiProblem>> RevokeOtherSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
-        NoContentOr(await auth.RevokeOtherSessionsAsync(context.Caller(), "revoked", ct));
-
-    internal static Results<NoContent, ApiProblem> NoContentOr(Result<Done> result) =>
-        result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
+        (await auth.RevokeOtherSessionsAsync(context.Caller(), "revoked", ct)).NoContentOr();
 
     private static Results<Ok<AuthResult>, ApiProblem> SignedIn(HttpRequest request, Result<AuthResult> result)
     {

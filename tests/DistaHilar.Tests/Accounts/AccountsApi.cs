@@ -23,10 +23,10 @@ public static class AccountsApi
 
     public static string NewUsername() => "u" + Guid.NewGuid().ToString("N")[..12];
 
-    public static async Task<TestAccount> RegisterAsync(HttpClient client, string? username = null, string? phone = null)
+    public static async Task<TestAccount> RegisterAsync(HttpClient client, string? username = null, string? phone = null, string? email = null)
     {
         username ??= NewUsername();
-        var email = $"{username}@example.test";
+        email ??= $"{username}@example.test";
         var password = "pw-" + Guid.NewGuid().ToString("N");
         using var response = await client.PostAsJsonAsync("api/auth/register", new { username, email, password, name = "Test " + username, phone }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -19,6 +19,10 @@ public sealed class PrivacyRecorder
 
     public static PrivacyRecorder Current { get; } = new();
 
+    public PrivacyRecorder()
+    {
+    }
+
     public int CheckedResponses => checkedResponses;
 
     public void Learn(Guid userId, string password, string email, string? phone, string refreshToken)

@@ -6,6 +6,8 @@ internal static class ScenarioCatalog
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new HealthScenario(),
+        new RegisterScenario(),
+        new LoginScenario(),
     ];
 
     public static IReadOnlyCollection<string> Names => All.Select(s => s.Name).ToList();

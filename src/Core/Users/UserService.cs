@@ -1,0 +1,193 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Auth.Passwords;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace DistaHilar.Core.Users;
+
+/// <summary>My profile and settings, account deletion, other users' public profiles and user search.</summary>
+public sealed class UserService(DistaHilarDbContext db, AuthService auth, PasswordHasher passwords, TimeProvider time, ILogger<UserService> log)
+{
+    private static readonly Problem Gone = Problem.Unauthorized("The account no longer exists.");
+
+    public async Task<Result<MyProfile>> GetMeAsync(Caller caller, CancellationToken ct) =>
+        await FindLiveAsync(caller.UserId, ct) is { } user ? MyProfile.Of(user) : Gone;
+
+    public async Task<Result<MyProfile>> UpdateMeAsync(Caller caller, ProfilePatch patch, CancellationToken ct)
+    {
+        if (await FindLiveAsync(caller.UserId, ct) is not { } user)
+        {
+            return Gone;
+        }
+
+        if (await auth.UniquenessProblemAsync(patch.Username.Value, patch.Email.Value, patch.Phone.Value, user.Id, ct) is { } taken)
+        {
+            return taken;
+        }
+
+        if (patch.Username.IsSet)
+        {
+            user.Username = patch.Username.Value;
+        }
+
+        if (patch.Email.IsSet)
+        {
+            user.Email = patch.Email.Value;
+        }
+
+        if (patch.Phone.IsSet)
+        {
+            user.Phone = patch.Phone.Value;
+        }
+
+        if (patch.Name.IsSet)
+        {
+            user.Name = patch.Name.Value!;
+        }
+
+        if (patch.Surname.IsSet)
+        {
+            user.Surname = patch.Surname.Value;
+        }
+
+        if (patch.Bio.IsSet)
+        {
+            user.Bio = patch.Bio.Value;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (UniqueViolations.Field(ex) is { } field)
+        {
+            return Problem.Conflict(field, UniqueViolations.Message(field));
+        }
+
+        return MyProfile.Of(user);
+    }
+
+    public async Task<Result<UserSettings>> GetSettingsAsync(Caller caller, CancellationToken ct) =>
+        await FindLiveAsync(caller.UserId, ct) is { } user ? UserSettings.Of(user) : Gone;
+
+    public async Task<Result<UserSettings>> UpdateSettingsAsync(Caller caller, SettingsPatch patch, CancellationToken ct)
+    {
+        if (patch.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await FindLiveAsync(caller.UserId, ct) is not { } user)
+        {
+            return Gone;
+        }
+
+        user.NotificationsEnabled = patch.Notifications ?? user.NotificationsEnabled;
+        user.Language = patch.Language ?? user.Language;
+        user.LastSeenVisibility = patch.LastSeenVisibility ?? user.LastSeenVisibility;
+        await db.SaveChangesAsync(ct);
+        return UserSettings.Of(user);
+    }
+
+    /// <summary>
+    /// Removes the personal data and keeps the row, so whatever the user wrote stays attributed to "Deleted account";
+    /// every session ends and the username, email and phone become free again. One transaction: all or nothing.
+    /// </summary>
+    public async Task<Result<Done>> DeleteMeAsync(Caller caller, DeleteAccountRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await FindLiveAsync(caller.UserId, ct) is not { } user)
+        {
+            return Gone;
+        }
+
+        if (passwords.Verify(request.Password!, user.PasswordHash) == PasswordVerification.Failed)
+        {
+            return Problem.Validation("password", "The password is incorrect.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        user.Username = null;
+        user.Email = null;
+        user.Phone = null;
+        user.PasswordHash = null;
+        user.Name = User.DeletedName;
+        user.Surname = null;
+        user.Bio = null;
+        user.AvatarUrl = null;
+        user.LastSeenAt = null;
+        user.DeletedAt = now;
+        await db.SaveChangesAsync(ct);
+        await db.Sessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "account_deleted"), ct);
+        await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        log.LogInformation("Deleted account {UserId}", user.Id);
+        return Done.Value;
+    }
+
+    public async Task<Result<PublicProfile>> GetPublicAsync(Caller viewer, Guid userId, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            return Problem.NotFound("The user");
+        }
+
+        var inTheirContacts = await db.Contacts.AnyAsync(c => c.OwnerId == userId && c.ContactId == viewer.UserId, ct);
+        return PresencePolicy.Profile(user, viewer.UserId, inTheirContacts, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Users whose username or "name surname" contains the query (trigram indexes), ordered by username with a
+    /// keyset cursor; two queries per page whatever its size.
+    /// </summary>
+    public async Task<Result<Page<PublicProfile>>> SearchAsync(Caller viewer, string? query, PageRequest page, CancellationToken ct)
+    {
+        var q = query?.Trim().ToLowerInvariant();
+        if (q is not { Length: >= 1 and <= 64 })
+        {
+            return Problem.Validation("q", "A search text of 1 to 64 characters is required.");
+        }
+
+        string? after = null;
+        if (page.Cursor is not null)
+        {
+            var cursor = Cursor.Decode<UsernameCursor>(page.Cursor);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Problem;
+            }
+
+            after = cursor.Value.After;
+        }
+
+        var pattern = q.Length >= 3 ? SqlLike.Contains(q) : SqlLike.StartsWith(q);
+        var users = await db.Users.AsNoTracking()
+            .Where(u => u.DeletedAt == null && u.Username != null)
+            .Where(u => EF.Functions.Like(u.Username!, pattern, "\\") || EF.Functions.Like((u.Name + " " + (u.Surname ?? "")).ToLower(), pattern, "\\"))
+            .Where(u => after == null || string.Compare(u.Username, after) > 0)
+            .OrderBy(u => u.Username)
+            .Take(page.Limit + 1)
+            .ToListAsync(ct);
+
+        var shown = users.Take(page.Limit).ToList();
+        var ids = shown.Select(u => u.Id).ToList();
+        var viewerInContactsOf = (await db.Contacts.Where(c => c.ContactId == viewer.UserId && ids.Contains(c.OwnerId)).Select(c => c.OwnerId).ToListAsync(ct)).ToHashSet();
+        var now = time.GetUtcNow();
+        var next = users.Count > page.Limit ? Cursor.Encode(new UsernameCursor(shown[^1].Username!)) : null;
+        return new Page<PublicProfile>(shown.Select(u => PresencePolicy.Profile(u, viewer.UserId, viewerInContactsOf.Contains(u.Id), now)).ToList(), next);
+    }
+
+    private Task<User?> FindLiveAsync(Guid userId, CancellationToken ct) =>
+        db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.DeletedAt == null, ct);
+
+    private sealed record UsernameCursor(string After);
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using DistaHilar.DevHost;
+using DistaHilar.Tests.Infrastructure;
+using static DistaHilar.Tests.Accounts.AccountsApi;
+
+namespace DistaHilar.Tests.Accounts;
+
+/// <summary>
+/// Runs an app of its own with tiny limits and a short window, so the limits trigger and release within a test.
+/// The window is long enough that a loaded machine still makes every attempt of a test inside one window.
+/// </summary>
+public sealed class RateLimitTests(TestEnvironment env) : IAsyncLifetime
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(8);
+    private FunctionsDevHost? app;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var servers = await env.ServersAsync();
+        app = await TestEnvironment.StartHostAsync(TestEnvironment.FunctionsAppDirectory, TestEnvironment.With(servers.AppSettings, new Dictionary<string, string?>
+        {
+            ["RateLimits__Window"] = "00:00:08",
+            ["RateLimits__LoginFailuresPerAccount"] = "3",
+            ["RateLimits__LoginsPerIp"] = "100000",
+            ["RateLimits__RegistrationsPerIp"] = "100000",
+            ["RateLimits__RegistrationsPerEmail"] = "2",
+        }));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Failed_logins_per_account_hit_429_with_Retry_After_then_release()
+    {
+        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        var account = await RegisterAsync(client);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(client, account.Username, "wrong password " + i)).StatusCode);
+        }
+
+        using var limited = await LoginAsync(client, account.Username, account.Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), Window);
+        await ProblemAsync(limited);
+
+        // Another account from the same address is not affected.
+        var other = await RegisterAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(client, other.Username, other.Password)).StatusCode);
+
+        await Eventually.True(
+            async () => (await LoginAsync(client, account.Username, account.Password)).StatusCode == HttpStatusCode.OK,
+            Window * 4,
+            "the account's window to end and the correct password to work again");
+    }
+
+    [Fact]
+    public async Task Registrations_per_email_are_limited()
+    {
+        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        var email = NewUsername() + "@example.test";
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            // Usernames invalid on purpose after the first: attempts count whatever their outcome.
+            using var response = await client.PostAsync("api/auth/register", System.Net.Http.Json.JsonContent.Create(new { username = NewUsername(), email, password = "a fine password", name = "Limit" }), Ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
