@@ -3,6 +3,7 @@ using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Health;
+using DistaHilar.Core.Maintenance;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Storage;
 using DistaHilar.Core.Users;
@@ -44,6 +45,7 @@ public static class DistaHilarServices
         services.AddScoped<AuthService>();
         services.AddScoped<UserService>();
         services.AddScoped<ContactService>();
+        services.AddScoped<Housekeeping>();
         return services;
     }
 }
