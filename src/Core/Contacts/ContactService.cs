@@ -45,6 +45,18 @@ public sealed class ContactService(DistaHilarDbContext db, TimeProvider time)
         return (await ViewAsync(caller, contact, user, ct), inserted > 0);
     }
 
+    public async Task<Result<ContactView>> GetAsync(Caller caller, Guid userId, CancellationToken ct)
+    {
+        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.OwnerId == caller.UserId && c.ContactId == userId, ct);
+        if (contact is null)
+        {
+            return Problem.NotFound("The contact");
+        }
+
+        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, ct);
+        return await ViewAsync(caller, contact, user, ct);
+    }
+
     public async Task<Result<ContactView>> UpdateAsync(Caller caller, Guid userId, UpdateContactRequest request, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)

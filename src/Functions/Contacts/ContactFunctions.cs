@@ -33,6 +33,11 @@ public sealed class ContactFunctions(ContactService contacts)
         return created ? TypedResults.Created($"/api/contacts/{contact.User.Id}", contact) : TypedResults.Ok(contact);
     }
 
+    [Function("GetContact")]
+    public async Task<Results<Ok<ContactView>, ApiProblem>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contacts/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
+        (await contacts.GetAsync(context.Caller(), userId, ct)).OkOr();
+
     [Function("UpdateContact")]
     public async Task<Results<Ok<ContactView>, ApiProblem>> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "contacts/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct)

@@ -9,6 +9,7 @@ public static class ClientInfoExtensions
     public static ClientInfo ClientInfo(this HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new ClientInfo(request.Headers.UserAgent.ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString());
+        var userAgent = request.Headers.UserAgent.ToString();
+        return new ClientInfo(userAgent.Length > 0 ? userAgent : null, request.HttpContext.Connection.RemoteIpAddress?.ToString());
     }
 }

@@ -26,6 +26,8 @@ public sealed class ContactsAndSearchTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("Bestie", (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alias").GetString());
         Assert.Equal("Pal", (await renamed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alias").GetString());
+        using var single = await client.SendAsync(Authorized(HttpMethod.Get, $"api/contacts/{friend.Id}", me.Auth.AccessToken), Ct);
+        Assert.Equal("Pal", (await single.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alias").GetString());
         var item = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal(friend.Id, item.GetProperty("user").GetProperty("id").GetGuid());
 
@@ -33,6 +35,7 @@ public sealed class ContactsAndSearchTests(TestEnvironment env)
         using var removedAgain = await client.SendAsync(Authorized(HttpMethod.Delete, $"api/contacts/{friend.Id}", me.Auth.AccessToken), Ct);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, removedAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Authorized(HttpMethod.Get, $"api/contacts/{friend.Id}", me.Auth.AccessToken), Ct)).StatusCode);
         Assert.Empty((await ListAsync(client, me, "")).GetProperty("items").EnumerateArray());
     }
 

@@ -18,6 +18,7 @@ public sealed class HealthOutageTests
         await using var app = await TestEnvironment.StartHostAsync(TestEnvironment.FunctionsAppDirectory, servers.AppSettings);
         using var client = TestEnvironment.Client(app);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/health", ct)).StatusCode);
+        var account = await Accounts.AccountsApi.RegisterAsync(client);
 
         await servers.Postgres.StopAsync(ct);
         var stopped = Stopwatch.StartNew();
@@ -28,6 +29,12 @@ public sealed class HealthOutageTests
         Assert.True(down.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 carries Retry-After");
         var report = await down.Content.ReadFromJsonAsync<HealthReport>(ct);
         Assert.Equal(new HealthReport("unhealthy", new HealthChecks("down", "up", "not-configured")), report);
+
+        // Any other route that needs the database answers 503 with Retry-After too, never a 500.
+        using var me = await client.SendAsync(Accounts.AccountsApi.Authorized(HttpMethod.Get, "api/users/me", account.Auth.AccessToken), ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, me.StatusCode);
+        Assert.True(me.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("application/problem+json", me.Content.Headers.ContentType?.MediaType);
 
         await servers.Postgres.RestartAsync(ct);
         await Eventually.True(
