@@ -122,19 +122,14 @@ public sealed class ContactService(DistaHilarDbContext db, TimeProvider time)
 
         var found = await rows.OrderByDescending(r => r.Contact.CreatedAt).ThenByDescending(r => r.Contact.ContactId).Take(page.Limit + 1).ToListAsync(ct);
         var shown = found.Take(page.Limit).ToList();
-        var ids = shown.Select(r => r.User.Id).ToList();
-        var viewerInContactsOf = (await db.Contacts.Where(c => c.ContactId == caller.UserId && ids.Contains(c.OwnerId)).Select(c => c.OwnerId).ToListAsync(ct)).ToHashSet();
-        var now = time.GetUtcNow();
-        var items = shown.Select(r => new ContactView(PresencePolicy.Profile(r.User, caller.UserId, viewerInContactsOf.Contains(r.User.Id), now), r.Contact.Alias, r.Contact.CreatedAt)).ToList();
+        var profiles = await db.ProfilesForAsync(caller.UserId, shown.Select(r => r.User).ToList(), time.GetUtcNow(), ct);
+        var items = shown.Select((r, i) => new ContactView(profiles[i], r.Contact.Alias, r.Contact.CreatedAt)).ToList();
         var next = found.Count > page.Limit ? Cursor.Encode(new ContactCursor(shown[^1].Contact.CreatedAt, shown[^1].Contact.ContactId)) : null;
         return new Page<ContactView>(items, next);
     }
 
-    private async Task<ContactView> ViewAsync(Caller caller, Contact contact, User user, CancellationToken ct)
-    {
-        var inTheirContacts = await db.Contacts.AnyAsync(c => c.OwnerId == user.Id && c.ContactId == caller.UserId, ct);
-        return new ContactView(PresencePolicy.Profile(user, caller.UserId, inTheirContacts, time.GetUtcNow()), contact.Alias, contact.CreatedAt);
-    }
+    private async Task<ContactView> ViewAsync(Caller caller, Contact contact, User user, CancellationToken ct) =>
+        new((await db.ProfilesForAsync(caller.UserId, [user], time.GetUtcNow(), ct))[0], contact.Alias, contact.CreatedAt);
 
     private sealed record ContactCursor(DateTimeOffset AddedAt, Guid UserId);
 }

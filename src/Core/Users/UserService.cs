@@ -141,8 +141,7 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
             return Problem.NotFound("The user");
         }
 
-        var inTheirContacts = await db.Contacts.AnyAsync(c => c.OwnerId == userId && c.ContactId == viewer.UserId, ct);
-        return PresencePolicy.Profile(user, viewer.UserId, inTheirContacts, time.GetUtcNow());
+        return (await db.ProfilesForAsync(viewer.UserId, [user], time.GetUtcNow(), ct))[0];
     }
 
     /// <summary>
@@ -179,11 +178,8 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
             .ToListAsync(ct);
 
         var shown = users.Take(page.Limit).ToList();
-        var ids = shown.Select(u => u.Id).ToList();
-        var viewerInContactsOf = (await db.Contacts.Where(c => c.ContactId == viewer.UserId && ids.Contains(c.OwnerId)).Select(c => c.OwnerId).ToListAsync(ct)).ToHashSet();
-        var now = time.GetUtcNow();
         var next = users.Count > page.Limit ? Cursor.Encode(new UsernameCursor(shown[^1].Username!)) : null;
-        return new Page<PublicProfile>(shown.Select(u => PresencePolicy.Profile(u, viewer.UserId, viewerInContactsOf.Contains(u.Id), now)).ToList(), next);
+        return new Page<PublicProfile>(await db.ProfilesForAsync(viewer.UserId, shown, time.GetUtcNow(), ct), next);
     }
 
     private Task<User?> FindLiveAsync(Guid userId, CancellationToken ct) =>
