@@ -214,3 +214,33 @@ public sealed class PasswordHasherTests
 
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
 }
+
+public sealed class Argon2idDerivationTests
+{
+    public static TheoryData<int, int, int, int> Costs() => new()
+    {
+        { 19456, 2, 16, 32 },
+        { 64, 1, 16, 16 },
+        { 1024, 3, 16, 64 },
+        { 8192, 1, 16, 32 },
+    };
+
+    /// <summary>The fast native path must give Konscious's bytes, or hashes would depend on which one made them.</summary>
+    [Theory]
+    [MemberData(nameof(Costs))]
+    public void Libsodium_and_Konscious_compute_the_same_tag(int memoryKiB, int iterations, int saltBytes, int length)
+    {
+        var password = System.Security.Cryptography.RandomNumberGenerator.GetBytes(Random.Shared.Next(1, 100));
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(saltBytes);
+        var costs = new DistaHilar.Core.Auth.Passwords.Argon2Parameters(memoryKiB, iterations, 1);
+
+        Assert.True(DistaHilar.Core.Auth.Passwords.Argon2idDerivation.CanUseSodium(salt, costs, length), "libsodium loads on this machine");
+        Assert.Equal(
+            Convert.ToHexString(DistaHilar.Core.Auth.Passwords.Argon2idDerivation.Konscious(password, salt, costs, length)),
+            Convert.ToHexString(DistaHilar.Core.Auth.Passwords.Argon2idDerivation.Sodium(password, salt, costs, length)));
+    }
+
+    [Fact]
+    public void Two_lanes_fall_back_to_Konscious() =>
+        Assert.False(DistaHilar.Core.Auth.Passwords.Argon2idDerivation.CanUseSodium(new byte[16], new DistaHilar.Core.Auth.Passwords.Argon2Parameters(19456, 2, 2), 32));
+}

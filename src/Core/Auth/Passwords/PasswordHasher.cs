@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Auth.Passwords;
@@ -90,23 +88,6 @@ public sealed class PasswordHasher
     private static bool IsCurrent(Argon2idHash stored, Argon2Parameters current) =>
         stored.Parameters == current && stored.Salt.Length == SaltBytes && stored.Tag.Length == HashBytes;
 
-    private static byte[] Derive(string password, byte[] salt, Argon2Parameters parameters, int length)
-    {
-        var bytes = Encoding.UTF8.GetBytes(password);
-        try
-        {
-            using var argon2 = new Argon2id(bytes)
-            {
-                Salt = salt,
-                MemorySize = parameters.MemoryKiB,
-                Iterations = parameters.Iterations,
-                DegreeOfParallelism = parameters.Parallelism,
-            };
-            return argon2.GetBytes(length);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
-    }
+    private static byte[] Derive(string password, byte[] salt, Argon2Parameters parameters, int length) =>
+        Argon2idDerivation.Derive(password, salt, parameters, length);
 }
