@@ -40,9 +40,8 @@ public sealed class AuthService(
 
         var email = request.Email!.Trim();
         var limited = await rateLimiter.CheckAsync(
-            [($"register:ip:{client.Ip}", Limits.RegistrationsPerIp), ($"register:email:{email.ToLowerInvariant()}", Limits.RegistrationsPerEmail)],
+            [new($"register:ip:{client.Ip}", Limits.RegistrationsPerIp), new($"register:email:{email.ToLowerInvariant()}", Limits.RegistrationsPerEmail)],
             Limits.Window,
-            countIt: true,
             ct);
         if (limited is { } wait)
         {
@@ -95,17 +94,16 @@ public sealed class AuthService(
 
         var login = request.Login!.Trim().ToLowerInvariant();
         var accountKey = $"login:account:{login}";
+        // Every attempt counts against the address; only failures count against the account (checked here, counted below).
         var limited = await rateLimiter.CheckAsync(
-            [($"login:ip:{client.Ip}", Limits.LoginsPerIp), (accountKey, Limits.LoginFailuresPerAccount)],
+            [new($"login:ip:{client.Ip}", Limits.LoginsPerIp), new(accountKey, Limits.LoginFailuresPerAccount, Counted: false)],
             Limits.Window,
-            countIt: false,
             ct);
         if (limited is { } wait)
         {
             return Problem.RateLimited(wait);
         }
 
-        await rateLimiter.CheckAsync([($"login:ip:{client.Ip}", Limits.LoginsPerIp)], Limits.Window, countIt: true, ct);
         var user = await db.Users.FirstOrDefaultAsync(
             u => u.DeletedAt == null && (u.Username == login || (u.Email != null && u.Email.ToLower() == login)),
             ct);
@@ -114,7 +112,7 @@ public sealed class AuthService(
         var verdict = passwords.Verify(request.Password!, user?.PasswordHash);
         if (user is null || verdict == PasswordVerification.Failed)
         {
-            await rateLimiter.CheckAsync([(accountKey, Limits.LoginFailuresPerAccount)], Limits.Window, countIt: true, ct);
+            await rateLimiter.CheckAsync([new(accountKey, Limits.LoginFailuresPerAccount)], Limits.Window, ct);
             return BadCredentials;
         }
 
