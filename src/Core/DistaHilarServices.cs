@@ -5,6 +5,7 @@ using DistaHilar.Core.Data;
 using DistaHilar.Core.Health;
 using DistaHilar.Core.Maintenance;
 using DistaHilar.Core.RateLimiting;
+using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,10 @@ public static class DistaHilarServices
         services.AddScoped<UserService>();
         services.AddScoped<ContactService>();
         services.AddScoped<Housekeeping>();
+
+        services.AddOptions<SignalROptions>().Bind(configuration.GetSection(SignalROptions.Section));
+        services.AddSingleton<SignalRSetup>();
+        services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +11,7 @@ namespace DistaHilar.Core.Health;
 /// Checks each dependency in parallel, each bounded by <see cref="HealthOptions.CheckTimeout"/>, so a hung
 /// dependency makes the endpoint answer 503 quickly instead of hanging with it.
 /// </summary>
-public sealed class HealthService(NpgsqlDataSource database, StorageClients storage, IOptions<HealthOptions> options, ILogger<HealthService> log)
+public sealed class HealthService(NpgsqlDataSource database, StorageClients storage, IServiceProvider services, IOptions<HealthOptions> options, ILogger<HealthService> log)
 {
     public TimeSpan RetryAfter => options.Value.RetryAfter;
 
@@ -17,7 +19,10 @@ public sealed class HealthService(NpgsqlDataSource database, StorageClients stor
     {
         var db = CheckAsync("database", DatabaseAsync, ct);
         var store = CheckAsync("storage", StorageAsync, ct);
-        var checks = new HealthChecks(await db, await store, HealthStatus.NotConfigured);
+        var signalr = services.GetRequiredService<SignalRService>() is { IsConfigured: true } service
+            ? CheckAsync("signalr", async t => { if (!await service.IsHealthyAsync(t)) { throw new HttpRequestException("SignalR Service is not healthy."); } }, ct)
+            : Task.FromResult(HealthStatus.NotConfigured);
+        var checks = new HealthChecks(await db, await store, await signalr);
         var healthy = checks.Database == HealthStatus.Up && checks.Storage == HealthStatus.Up && checks.Signalr != HealthStatus.Down;
         return new HealthReport(healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy, checks);
     }

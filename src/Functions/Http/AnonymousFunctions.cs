@@ -12,5 +12,6 @@ public static class AnonymousFunctions
         "Register",
         "Login",
         "Refresh",
+        "SignalRUpstream", // checked by its X-ASRS-Signature instead
     };
 }

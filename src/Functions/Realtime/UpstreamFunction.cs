@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DistaHilar.Functions.Realtime;
+
+/// <summary>
+/// The SignalR Service's upstream in serverless mode: connection events and client hub-method invocations. Anonymous
+/// to the app's token check, but every request must carry a valid <c>X-ASRS-Signature</c> for its connection id.
+/// </summary>
+public sealed class UpstreamFunction(SignalRSetup setup)
+{
+    private const char RecordSeparator = '\u001e';
+
+    [Function("SignalRUpstream")]
+    public async Task<Results<Ok, ContentHttpResult, ApiProblem>> Upstream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signalr/{category}/{event}")] HttpRequest request,
+        string category,
+        string @event,
+        CancellationToken ct)
+    {
+        var connectionId = request.Headers["X-ASRS-Connection-Id"].ToString();
+        if (setup.Connection is null || !UpstreamSignature.IsValid(request.Headers["X-ASRS-Signature"], connectionId, setup.AccessKeys))
+        {
+            return new ApiProblem(Problem.Unauthorized("The upstream signature is missing or wrong."));
+        }
+
+        if (category == "connections")
+        {
+            return TypedResults.Ok();
+        }
+
+        if (category != "messages" || request.ContentLength > 64 * 1024)
+        {
+            return new ApiProblem(Problem.Validation("category", "Only connections and messages (up to 64 KiB) are accepted."));
+        }
+
+        string? invocationId;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            invocationId = body.RootElement.TryGetProperty("invocationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            var target = body.RootElement.TryGetProperty("target", out var t) ? t.GetString() : null;
+            if (!string.Equals(target, @event, StringComparison.Ordinal))
+            {
+                return new ApiProblem(Problem.Validation("target", "The invocation's target must equal the event."));
+            }
+        }
+        catch (JsonException)
+        {
+            return new ApiProblem(Problem.Validation("body", "The invocation is not valid JSON."));
+        }
+
+        // No hub method is served yet (typing, call and live signalling come with chats and calls): an invocation that
+        // waits for an answer gets an error completion, never a 500.
+        return invocationId is null
+            ? TypedResults.Ok()
+            : TypedResults.Text(JsonSerializer.Serialize(new { type = 3, invocationId, error = $"Unknown hub method '{@event}'." }) + RecordSeparator, "application/json", Encoding.UTF8);
+    }
+}
