@@ -1,0 +1,155 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DistaHilar.SignalREmulator;
+
+/// <summary>
+/// A local Azure SignalR Service in serverless mode: the data-plane REST API, client negotiate and WebSockets
+/// (JSON hub protocol), and upstream calls to the app. All state is in memory. Use it as a command
+/// (<c>DistaHilar.SignalREmulator --port 8888</c>) or start it from tests on a free port.
+/// </summary>
+public sealed class SignalREmulator : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ClientEndpoint clients;
+    private readonly Upstream upstream;
+    private readonly CancellationTokenSource stopping;
+    private int disposed;
+
+    private SignalREmulator(WebApplication app, ClientEndpoint clients, Upstream upstream, CancellationTokenSource stopping, Uri endpoint, string accessKey)
+    {
+        this.app = app;
+        this.clients = clients;
+        this.upstream = upstream;
+        this.stopping = stopping;
+        Endpoint = endpoint;
+        AccessKey = accessKey;
+    }
+
+    /// <summary>The service's base address, <c>http://127.0.0.1:&lt;port&gt;</c> (no trailing slash).</summary>
+    public Uri Endpoint { get; }
+
+    public string AccessKey { get; }
+
+    /// <summary>In the form the Azure SDKs and the app's settings take.</summary>
+    public string ConnectionString => $"Endpoint=http://127.0.0.1;Port={Endpoint.Port};AccessKey={AccessKey};Version=1.0;";
+
+    public static async Task<SignalREmulator> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var accessKey = options.AccessKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(options.LoggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+
+        // The port is known only once Kestrel listens, and the handlers need it for token audiences: bind them late.
+        ClientEndpoint? clients = null;
+        RestApi? rest = null;
+        var stopping = new CancellationTokenSource();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // hub-protocol pings do this job
+        app.Use(async (HttpContext context, RequestDelegate _) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            if (AllowBrowsers(context))
+            {
+                return;
+            }
+
+            if (path.TrimEnd('/') == "/client/negotiate" && HttpMethods.IsPost(context.Request.Method))
+            {
+                await clients!.NegotiateAsync(context);
+            }
+            else if (path.TrimEnd('/') == "/client")
+            {
+                await clients!.ConnectAsync(context, stopping.Token);
+            }
+            else if (path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                await rest!.HandleAsync(context);
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+        });
+
+        var log = options.LoggerFactory.CreateLogger("SignalREmulator");
+        var upstream = new Upstream(options.UpstreamUrlTemplate, accessKey, options.UpstreamTimeout, log);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            upstream.Dispose();
+            stopping.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var endpoint = new Uri($"http://127.0.0.1:{port}");
+        var auth = new Auth(accessKey, endpoint, options.TimeProvider);
+        var registry = new Registry(options.TimeProvider);
+        clients = new ClientEndpoint(auth, registry, upstream, options, log);
+        rest = new RestApi(auth, registry, log);
+        log.LogInformation("SignalR emulator listening on {Endpoint}, upstream {Upstream}", endpoint, options.UpstreamUrlTemplate ?? "(none)");
+        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey);
+    }
+
+    /// <summary>The URL and token an app's negotiate hands a client: the same pair the Azure SDKs produce.</summary>
+    public (string Url, string AccessToken) ClientAccess(string hub, string? userId, TimeSpan? lifetime = null) =>
+        (EmulatorTokens.ClientUrl(Endpoint, hub), EmulatorTokens.ForClient(AccessKey, Endpoint, hub, userId, lifetime ?? TimeSpan.FromHours(1)));
+
+    /// <summary>A REST token for one request URL.</summary>
+    public string RestToken(Uri requestUrl, TimeSpan? lifetime = null) =>
+        EmulatorTokens.ForRest(AccessKey, requestUrl, lifetime ?? TimeSpan.FromHours(1));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Closing sessions first lets Kestrel stop at once instead of waiting on open WebSockets; a session
+        // posts its disconnect upstream on the way out unless the upstream is already being cut off.
+        await stopping.CancelAsync();
+        await clients.Sessions.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        upstream.Dispose();
+        stopping.Dispose();
+    }
+
+    /// <summary>Browsers on another origin (a local web client) need CORS for negotiate; true when the preflight was answered.</summary>
+    private static bool AllowBrowsers(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return false;
+        }
+
+        context.Response.Headers.AccessControlAllowOrigin = origin;
+        context.Response.Headers.AccessControlAllowCredentials = "true";
+        if (!HttpMethods.IsOptions(context.Request.Method))
+        {
+            return false;
+        }
+
+        context.Response.Headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+        context.Response.Headers.AccessControlAllowHeaders = context.Request.Headers.AccessControlRequestHeaders.ToString();
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return true;
+    }
+}
