@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using DistaHilar.Core.Realtime;
+using DistaHilar.DevHost;
+using DistaHilar.LocalServices;
+using DistaHilar.SignalREmulator;
+using DistaHilar.Tests.Accounts;
+using DistaHilar.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Emulator = DistaHilar.SignalREmulator.SignalREmulator;
+
+namespace DistaHilar.Tests.Realtime;
+
+/// <summary>The app wired to the emulator: negotiate, the official client, the signed upstream, and Core's REST client.</summary>
+public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
+{
+    private Emulator? emulator;
+    private FunctionsDevHost? app;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        // The emulator needs the app's upstream URL and the app needs the emulator's connection string: fix the app's port first.
+        var appPort = FreePort.Next();
+        emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}" }, Ct);
+        var servers = await env.ServersAsync();
+        app = await FunctionsDevHost.StartAsync(new DevHostOptions
+        {
+            AppDirectory = TestEnvironment.FunctionsAppDirectory,
+            HttpPort = appPort,
+            ReadLocalSettings = false,
+            RunNonHttpTriggers = false,
+            LoggerFactory = TestEnvironment.LoggerFactory,
+            Settings = TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), new Dictionary<string, string?> { ["SignalR__ConnectionString"] = emulator.ConnectionString }),
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        if (emulator is not null)
+        {
+            await emulator.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_negotiates_connects_and_receives_what_the_app_sends_to_its_user()
+    {
+        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        var account = await AccountsApi.RegisterAsync(client);
+        Assert.Equal("up", (await client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/health", Ct)).GetProperty("checks").GetProperty("signalr").GetString());
+
+        // The official client given the app's /api base calls POST /api/negotiate itself and follows {url, accessToken}.
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseAddress, "api"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(account.Auth.AccessToken))
+            .Build();
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<string>("presence", text => received.TrySetResult(text));
+        await hub.StartAsync(Ct);
+
+        var service = new SignalRService(
+            new HttpClient(),
+            new SignalRSetup(Options.Create(new SignalROptions { ConnectionString = emulator!.ConnectionString }), TimeProvider.System),
+            Options.Create(new SignalROptions()),
+            TimeProvider.System,
+            NullLogger<SignalRService>.Instance);
+        await Eventually.True(() => service.IsUserConnectedAsync(account.Id.ToString(), Ct), TimeSpan.FromSeconds(10), "the service to see the user connected");
+        await service.SendToUserAsync(account.Id.ToString(), "presence", ["hello"], Ct);
+
+        Assert.Equal("hello", await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        // No hub method is served yet: the signed upstream answers an error completion, which the client surfaces.
+        var error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>("typing", new { chatId = Guid.NewGuid(), action = "typing" }, Ct));
+        Assert.Contains("Unknown hub method", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Negotiate_needs_an_access_token()
+    {
+        using var client = new HttpClient { BaseAddress = app!.BaseAddress };
+
+        using var response = await client.PostAsync("api/negotiate", null, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
