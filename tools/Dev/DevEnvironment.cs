@@ -1,19 +1,27 @@
 using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
+using DistaHilar.SignalREmulator;
 using Microsoft.Extensions.Logging;
+using Emulator = DistaHilar.SignalREmulator.SignalREmulator;
 
 namespace DistaHilar.Dev;
 
-/// <summary>The local services plus a function app running under the DevHost, wired to them.</summary>
+/// <summary>
+/// The local services, the SignalR Service emulator (its upstream pointed at the app) and the function app running
+/// under the DevHost, wired to them.
+/// </summary>
 public sealed class DevEnvironment : IAsyncDisposable
 {
-    private DevEnvironment(LocalServers services, FunctionsDevHost host)
+    private DevEnvironment(LocalServers services, Emulator signalR, FunctionsDevHost host)
     {
         Services = services;
+        SignalR = signalR;
         Host = host;
     }
 
     public LocalServers Services { get; }
+
+    public Emulator SignalR { get; }
 
     public FunctionsDevHost Host { get; }
 
@@ -37,9 +45,20 @@ public sealed class DevEnvironment : IAsyncDisposable
         CancellationToken ct = default)
     {
         var services = await LocalServers.StartAsync(loggerFactory, ct);
+        Emulator? signalR = null;
         try
         {
-            var settings = new Dictionary<string, string?>(services.AppSettings, StringComparer.OrdinalIgnoreCase);
+            // The emulator needs the app's upstream URL before the app exists, so the app's port is fixed first.
+            var port = httpPort == 0 ? FreePort.Next() : httpPort;
+            signalR = await Emulator.StartAsync(new EmulatorOptions
+            {
+                UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+                LoggerFactory = loggerFactory,
+            }, ct);
+            var settings = new Dictionary<string, string?>(services.AppSettings, StringComparer.OrdinalIgnoreCase)
+            {
+                ["SignalR__ConnectionString"] = signalR.ConnectionString,
+            };
             foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
             {
                 settings[key] = value;
@@ -48,15 +67,20 @@ public sealed class DevEnvironment : IAsyncDisposable
             var host = await FunctionsDevHost.StartAsync(new DevHostOptions
             {
                 AppDirectory = appDirectory,
-                HttpPort = httpPort,
+                HttpPort = port,
                 Settings = settings,
                 ReadLocalSettings = readLocalSettings,
                 LoggerFactory = loggerFactory,
             }, ct);
-            return new DevEnvironment(services, host);
+            return new DevEnvironment(services, signalR, host);
         }
         catch
         {
+            if (signalR is not null)
+            {
+                await signalR.DisposeAsync();
+            }
+
             await services.DisposeAsync();
             throw;
         }
@@ -65,6 +89,7 @@ public sealed class DevEnvironment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+        await SignalR.DisposeAsync();
         await Services.DisposeAsync();
     }
 }

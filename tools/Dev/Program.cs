@@ -63,6 +63,7 @@ Console.WriteLine($"""
       Health      {new Uri(api, "health")}
       PostgreSQL  {Redacted(stack.Services.Postgres.DirectConnectionString)} (direct; the app goes through PgBouncer on port {stack.Services.PgBouncer.Port})
       Azurite     blob {stack.Services.Azurite.BlobEndpoint}  queue {stack.Services.Azurite.QueueEndpoint}
+      SignalR     {stack.SignalR.Endpoint} (emulator, serverless; clients negotiate at {new Uri(api, "negotiate")})
     Press Ctrl-C to stop.
 
     """);
