@@ -50,6 +50,7 @@ public static class DistaHilarServices
 
         services.AddOptions<SignalROptions>().Bind(configuration.GetSection(SignalROptions.Section));
         services.AddSingleton<SignalRSetup>();
+        services.AddScoped<PresenceTracker>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.RateLimiting;
+using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,8 @@ public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> op
     public DbSet<Contact> Contacts => Set<Contact>();
 
     public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
+
+    public DbSet<UserConnection> UserConnections => Set<UserConnection>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

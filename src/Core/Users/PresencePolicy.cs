@@ -9,7 +9,8 @@ public static class PresencePolicy
     private static readonly TimeSpan Recent = TimeSpan.FromDays(3);
 
     /// <param name="viewerIsInTheirContacts">Whether the user has the viewer in their contacts.</param>
-    public static Presence For(User user, Guid viewerId, bool viewerIsInTheirContacts, DateTimeOffset now)
+    /// <param name="online">Whether the user has a live realtime connection.</param>
+    public static Presence For(User user, Guid viewerId, bool viewerIsInTheirContacts, bool online, DateTimeOffset now)
     {
         if (user.DeletedAt is not null)
         {
@@ -24,14 +25,15 @@ public static class PresencePolicy
         };
         if (visible)
         {
-            return new Presence(Presence.Offline, user.LastSeenAt);
+            return new Presence(online ? Presence.Online : Presence.Offline, user.LastSeenAt);
         }
 
-        return new Presence(user.LastSeenAt is { } seen && now - seen < Recent ? Presence.Recently : Presence.LongAgo, null);
+        // Hidden: an online user shows as "recently", like any recent one, so hiding is not defeated by polling.
+        return new Presence(online || (user.LastSeenAt is { } seen && now - seen < Recent) ? Presence.Recently : Presence.LongAgo, null);
     }
 
-    public static PublicProfile Profile(User user, Guid viewerId, bool viewerIsInTheirContacts, DateTimeOffset now) =>
+    public static PublicProfile Profile(User user, Guid viewerId, bool viewerIsInTheirContacts, bool online, DateTimeOffset now) =>
         user.DeletedAt is not null
             ? new PublicProfile(user.Id, null, User.DeletedName, null, null, null, new Presence(Presence.Deleted, null))
-            : new PublicProfile(user.Id, user.Username, user.Name, user.Surname, user.Bio, user.AvatarUrl, For(user, viewerId, viewerIsInTheirContacts, now));
+            : new PublicProfile(user.Id, user.Username, user.Name, user.Surname, user.Bio, user.AvatarUrl, For(user, viewerId, viewerIsInTheirContacts, online, now));
 }

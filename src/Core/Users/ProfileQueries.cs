@@ -11,6 +11,7 @@ internal static class ProfileQueries
         var ids = users.Select(u => u.Id).ToList();
         // Whose contacts the viewer is in: that decides lastSeenVisibility = contacts.
         var viewerInContactsOf = (await db.Contacts.Where(c => c.ContactId == viewerId && ids.Contains(c.OwnerId)).Select(c => c.OwnerId).ToListAsync(ct)).ToHashSet();
-        return users.Select(u => PresencePolicy.Profile(u, viewerId, viewerInContactsOf.Contains(u.Id), now)).ToList();
+        var online = (await db.UserConnections.Where(c => ids.Contains(c.UserId)).Select(c => c.UserId).Distinct().ToListAsync(ct)).ToHashSet();
+        return users.Select(u => PresencePolicy.Profile(u, viewerId, viewerInContactsOf.Contains(u.Id), online.Contains(u.Id), now)).ToList();
     }
 }

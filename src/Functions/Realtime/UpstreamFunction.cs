@@ -13,7 +13,7 @@ namespace DistaHilar.Functions.Realtime;
 /// The SignalR Service's upstream in serverless mode: connection events and client hub-method invocations. Anonymous
 /// to the app's token check, but every request must carry a valid <c>X-ASRS-Signature</c> for its connection id.
 /// </summary>
-public sealed class UpstreamFunction(SignalRSetup setup)
+public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presence)
 {
     private const char RecordSeparator = '\u001e';
 
@@ -32,6 +32,16 @@ public sealed class UpstreamFunction(SignalRSetup setup)
 
         if (category == "connections")
         {
+            // Presence: several connections per user; online while at least one lives.
+            if (@event == "connected" && Guid.TryParse(request.Headers["X-ASRS-User-Id"], out var userId))
+            {
+                await presence.ConnectedAsync(connectionId, userId, ct);
+            }
+            else if (@event == "disconnected")
+            {
+                await presence.DisconnectedAsync(connectionId, ct);
+            }
+
             return TypedResults.Ok();
         }
 

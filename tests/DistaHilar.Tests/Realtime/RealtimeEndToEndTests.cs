@@ -83,6 +83,35 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Presence_follows_connections_online_while_any_lives_last_seen_when_the_last_goes()
+    {
+        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        var user = await AccountsApi.RegisterAsync(client);
+        var viewer = await AccountsApi.RegisterAsync(client);
+
+        async Task<System.Text.Json.JsonElement> PresenceAsync() =>
+            (await (await client.SendAsync(AccountsApi.Authorized(HttpMethod.Get, $"api/users/{user.Id}", viewer.Auth.AccessToken), Ct)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("presence");
+
+        HubConnection Connect() => new HubConnectionBuilder()
+            .WithUrl(new Uri(app.BaseAddress, "api"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(user.Auth.AccessToken))
+            .Build();
+
+        await using var phone = Connect();
+        await using var laptop = Connect();
+        await phone.StartAsync(Ct);
+        await laptop.StartAsync(Ct);
+        await Eventually.True(async () => (await PresenceAsync()).GetProperty("status").GetString() == "online", TimeSpan.FromSeconds(10), "the user to be online");
+
+        await phone.StopAsync(Ct);
+        await Eventually.True(async () => (await PresenceAsync()).GetProperty("status").GetString() == "online", TimeSpan.FromSeconds(5), "one closed connection of two to leave the user online");
+        var before = (await PresenceAsync()).GetProperty("lastSeenAt").GetDateTimeOffset();
+
+        await laptop.StopAsync(Ct);
+        var after = await Eventually.Returns(PresenceAsync, p => p.GetProperty("status").GetString() == "offline", TimeSpan.FromSeconds(10), "the user to be offline after the last connection");
+        Assert.True(after.GetProperty("lastSeenAt").GetDateTimeOffset() > before, "last seen moved to the last disconnect");
+    }
+
+    [Fact]
     public async Task Negotiate_needs_an_access_token()
     {
         using var client = new HttpClient { BaseAddress = app!.BaseAddress };

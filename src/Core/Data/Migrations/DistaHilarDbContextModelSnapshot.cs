@@ -158,6 +158,30 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("rate_limit_counters", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
+                {
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("connected_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ConnectionId")
+                        .HasName("pk_user_connections");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_connections_user_id");
+
+                    b.ToTable("user_connections", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -288,6 +312,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contacts_users_owner_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_connections_users_user_id");
                 });
 #pragma warning restore 612, 618
         }
