@@ -199,16 +199,16 @@ public sealed class AuthService(
     public async Task<Result<Done>> RevokeSessionAsync(Caller caller, Guid sessionId, CancellationToken ct)
     {
         var revoked = await db.Sessions
-            .Where(s => s.Id == sessionId && s.UserId == caller.UserId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, "revoked"), ct);
+            .Where(s => s.Id == sessionId && s.UserId == caller.UserId)
+            .RevokeAsync(time.GetUtcNow(), "revoked", ct);
         return revoked == 0 ? Problem.NotFound("The session") : Done.Value;
     }
 
     public async Task<Result<Done>> RevokeOtherSessionsAsync(Caller caller, string reason, CancellationToken ct)
     {
         await db.Sessions
-            .Where(s => s.UserId == caller.UserId && s.Id != caller.SessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, reason), ct);
+            .Where(s => s.UserId == caller.UserId && s.Id != caller.SessionId)
+            .RevokeAsync(time.GetUtcNow(), reason, ct);
         return Done.Value;
     }
 
@@ -254,9 +254,7 @@ public sealed class AuthService(
     }
 
     private async Task RevokeAsync(Guid sessionId, string reason, CancellationToken ct) =>
-        await db.Sessions
-            .Where(s => s.Id == sessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, time.GetUtcNow()).SetProperty(x => x.RevokedReason, reason), ct);
+        await db.Sessions.Where(s => s.Id == sessionId).RevokeAsync(time.GetUtcNow(), reason, ct);
 
     private (Session Session, string RefreshToken) NewSession(Guid userId, ClientInfo client, DateTimeOffset now)
     {

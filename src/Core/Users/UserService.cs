@@ -125,8 +125,7 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         user.LastSeenAt = null;
         user.DeletedAt = now;
         await db.SaveChangesAsync(ct);
-        await db.Sessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "account_deleted"), ct);
+        await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, "account_deleted", ct);
         await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         log.LogInformation("Deleted account {UserId}", user.Id);

@@ -69,6 +69,9 @@ public static class AccountsApi
     }
 
     /// <summary>The shared app, with a client whose responses are checked for leaked secrets.</summary>
-    public static async Task<HttpClient> ClientAsync(TestEnvironment env) =>
-        new(new PrivacyRecorder.Handler(new SocketsHttpHandler { UseCookies = false })) { BaseAddress = (await env.AppAsync()).BaseAddress };
+    public static async Task<HttpClient> ClientAsync(TestEnvironment env) => Client((await env.AppAsync()).BaseAddress);
+
+    /// <summary>A client of any app whose responses are checked for leaked secrets; cookies are the test's to send.</summary>
+    public static HttpClient Client(Uri baseAddress) =>
+        new(new PrivacyRecorder.Handler(new SocketsHttpHandler { UseCookies = false })) { BaseAddress = baseAddress };
 }

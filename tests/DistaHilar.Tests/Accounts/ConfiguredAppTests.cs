@@ -21,7 +21,7 @@ public sealed class ConfiguredAppTests(TestEnvironment env)
         Assert.Contains("$m=19456,t=2,p=1$", await StoredHashAsync(account.Id), StringComparison.Ordinal);
 
         await using var stronger = await StartAsync(new() { ["Passwords__Iterations"] = "3" });
-        using var strongerClient = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = stronger.BaseAddress };
+        using var strongerClient = AccountsApi.Client(stronger.BaseAddress);
         using var login = await LoginAsync(strongerClient, account.Username, account.Password);
 
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -41,7 +41,7 @@ public sealed class ConfiguredAppTests(TestEnvironment env)
     public async Task An_idle_session_ends()
     {
         await using var app = await StartAsync(new() { ["Auth__SessionIdleTimeout"] = "00:00:02" });
-        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app.BaseAddress };
+        using var client = AccountsApi.Client(app.BaseAddress);
         var account = await RegisterAsync(client);
 
         await Eventually.True(

@@ -16,7 +16,7 @@ public sealed class RateLimitTests(TestEnvironment env) : LimitedAppTest(env, Wi
     [Fact]
     public async Task Failed_logins_per_account_hit_429_with_Retry_After_then_release()
     {
-        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = App.BaseAddress };
+        using var client = AccountsApi.Client(App.BaseAddress);
         var account = await RegisterAsync(client);
 
         for (var i = 0; i < 3; i++)
@@ -46,7 +46,7 @@ public sealed class RegistrationLimitTests(TestEnvironment env) : LimitedAppTest
     [Fact]
     public async Task Registrations_per_email_are_limited()
     {
-        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = App.BaseAddress };
+        using var client = AccountsApi.Client(App.BaseAddress);
         var email = NewUsername() + "@example.test";
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)

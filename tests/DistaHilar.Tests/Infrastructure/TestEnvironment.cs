@@ -44,10 +44,11 @@ public sealed class TestEnvironment : IAsyncLifetime
     }
 
     /// <summary>Starts a host of the test's own; a second host of the sample app must not poll the shared queues.</summary>
-    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, bool runNonHttpTriggers = true) =>
+    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, bool runNonHttpTriggers = true, int httpPort = 0) =>
         FunctionsDevHost.StartAsync(new DevHostOptions
         {
             AppDirectory = appDirectory,
+            HttpPort = httpPort,
             Settings = settings,
             RunNonHttpTriggers = runNonHttpTriggers,
             ReadLocalSettings = false,

@@ -28,15 +28,11 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
         var appPort = FreePort.Next();
         emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}" }, Ct);
         var servers = await env.ServersAsync();
-        app = await FunctionsDevHost.StartAsync(new DevHostOptions
-        {
-            AppDirectory = TestEnvironment.FunctionsAppDirectory,
-            HttpPort = appPort,
-            ReadLocalSettings = false,
-            RunNonHttpTriggers = false,
-            LoggerFactory = TestEnvironment.LoggerFactory,
-            Settings = TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), new Dictionary<string, string?> { ["SignalR__ConnectionString"] = emulator.ConnectionString }),
-        });
+        app = await TestEnvironment.StartHostAsync(
+            TestEnvironment.FunctionsAppDirectory,
+            TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), new Dictionary<string, string?> { ["SignalR__ConnectionString"] = emulator.ConnectionString }),
+            runNonHttpTriggers: false,
+            httpPort: appPort);
     }
 
     public async ValueTask DisposeAsync()
@@ -55,7 +51,7 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
     [Fact]
     public async Task A_client_negotiates_connects_and_receives_what_the_app_sends_to_its_user()
     {
-        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        using var client = AccountsApi.Client(app!.BaseAddress);
         var account = await AccountsApi.RegisterAsync(client);
         Assert.Equal("up", (await client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/health", Ct)).GetProperty("checks").GetProperty("signalr").GetString());
 
@@ -85,7 +81,7 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
     [Fact]
     public async Task Presence_follows_connections_online_while_any_lives_last_seen_when_the_last_goes()
     {
-        using var client = new HttpClient(new PrivacyRecorder.Handler(new SocketsHttpHandler())) { BaseAddress = app!.BaseAddress };
+        using var client = AccountsApi.Client(app!.BaseAddress);
         var user = await AccountsApi.RegisterAsync(client);
         var viewer = await AccountsApi.RegisterAsync(client);
 
