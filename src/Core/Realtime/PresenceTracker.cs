@@ -14,16 +14,19 @@ public sealed class PresenceTracker(DistaHilarDbContext db, TimeProvider time)
             ct);
     }
 
-    /// <summary>Removes the connection and, in the same statement, stamps last seen if it was the user's last one.</summary>
+    /// <summary>
+    /// Removes the connection and stamps last seen on every disconnect, not only the last one: two disconnects
+    /// handled at once would each still see the other's row and neither would stamp it. While another connection
+    /// lives the stamp is not shown (the user is online); once none does, it is the latest disconnect.
+    /// </summary>
     public async Task DisconnectedAsync(string connectionId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await db.Database.ExecuteSqlAsync(
             $"""
             WITH gone AS (DELETE FROM user_connections WHERE connection_id = {connectionId} RETURNING user_id)
-            UPDATE users SET last_seen_at = {now}
+            UPDATE users SET last_seen_at = GREATEST(coalesce(last_seen_at, {now}), {now})
             WHERE id IN (SELECT user_id FROM gone)
-              AND NOT EXISTS (SELECT 1 FROM user_connections c WHERE c.user_id = users.id AND c.connection_id <> {connectionId})
             """,
             ct);
     }
