@@ -35,6 +35,11 @@ case "$command" in
     passed="$(grep -oE '^\s*succeeded: [0-9]+' "$log" | grep -oE '[0-9]+' | tail -n1 || true)"
     failed="$(grep -oE '^\s*failed: [0-9]+' "$log" | grep -oE '[0-9]+' | tail -n1 || true)"
     skipped="$(grep -oE '^\s*skipped: [0-9]+' "$log" | grep -oE '[0-9]+' | tail -n1 || true)"
+    if [ "${failed:-0}" != "0" ]; then
+      # CI shows only the end of the output: repeat each failure (name, message, top of the stack) here.
+      echo "---- failed tests ----"
+      awk '/^[[:space:]]*failed [^:]/ { n = 16 } n > 0 { print; n-- }' "$log" | cut -c1-400
+    fi
     echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
     exit "$status"
     ;;
