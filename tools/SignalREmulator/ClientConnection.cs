@@ -61,7 +61,7 @@ internal sealed class ClientConnection : IDisposable
     }
 
     /// <summary>Sends the close message (when <paramref name="notify"/>) after what is queued, then closes the socket.</summary>
-    public void Close(string? reason, bool notify = true)
+    public void Close(string? reason, bool notify = true, bool allowReconnect = false)
     {
         bool full;
         lock (gate)
@@ -73,7 +73,7 @@ internal sealed class ClientConnection : IDisposable
 
             closing = true;
             error ??= reason;
-            full = notify && !outbox.Writer.TryWrite(HubMessages.Close(reason));
+            full = notify && !outbox.Writer.TryWrite(HubMessages.Close(reason, allowReconnect));
             outbox.Writer.TryComplete();
         }
 
@@ -122,7 +122,7 @@ internal sealed class ClientConnection : IDisposable
     /// <summary>Runs until either side closes; returns the error for an abnormal end, null for a normal one.</summary>
     public async Task<string?> RunAsync(Action<ReadOnlyMemory<byte>> onMessage, TimeSpan keepAlive, TimeSpan clientTimeout, CancellationToken stopping)
     {
-        using var link = stopping.Register(() => Close("The service is stopping."));
+        using var link = stopping.Register(() => Close("The service is stopping.", allowReconnect: true));
         var sending = SendLoopAsync();
         var receiving = ReceiveLoopAsync(onMessage);
         var pinging = KeepAliveLoopAsync(keepAlive, clientTimeout);

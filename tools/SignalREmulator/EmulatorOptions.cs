@@ -30,6 +30,15 @@ public sealed record EmulatorOptions
     /// <summary>Messages queued for one client beyond this mean it stopped reading: it is dropped.</summary>
     public int MaxQueuedMessages { get; init; } = 1000;
 
+    /// <summary>
+    /// Where user-to-group memberships are kept across restarts (loaded at start, written at stop), as the real
+    /// service keeps them; null keeps them in memory only.
+    /// </summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>Start with the REST API answering 503 until <see cref="SignalREmulator.RestPaused"/> is cleared.</summary>
+    public bool RestPaused { get; init; }
+
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -29,12 +29,18 @@ internal static class HubMessages
         }
     });
 
-    public static byte[] Close(string? error) => Write(w =>
+    /// <summary>With <paramref name="allowReconnect"/> the official clients' automatic reconnect takes over (as on a service restart).</summary>
+    public static byte[] Close(string? error, bool allowReconnect = false) => Write(w =>
     {
         w.WriteNumber("type", 7);
         if (error is not null)
         {
             w.WriteString("error", error);
+        }
+
+        if (allowReconnect)
+        {
+            w.WriteBoolean("allowReconnect", true);
         }
     });
 

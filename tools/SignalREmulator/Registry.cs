@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace DistaHilar.SignalREmulator;
 
 /// <summary>
@@ -199,6 +201,44 @@ internal sealed class Registry(TimeProvider time)
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Writes the user-to-group memberships (what the real service keeps across its own restarts) to a file.</summary>
+    public void Save(string path)
+    {
+        Dictionary<string, Dictionary<string, Dictionary<string, Membership>>> snapshot;
+        lock (gate)
+        {
+            snapshot = hubs.ToDictionary(h => h.Key, h => h.Value.UserGroups.ToDictionary(u => u.Key, u => new Dictionary<string, Membership>(u.Value)));
+        }
+
+        File.WriteAllText(path, JsonSerializer.Serialize(snapshot));
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote; a missing file is an empty registry.</summary>
+    public void Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var snapshot = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, Dictionary<string, Membership>>>>(File.ReadAllText(path)) ?? [];
+        lock (gate)
+        {
+            foreach (var (hub, users) in snapshot)
+            {
+                var state = Hub(hub);
+                foreach (var (user, groups) in users)
+                {
+                    state.UserGroups[user] = new Dictionary<string, Membership>(groups, StringComparer.Ordinal);
+                    foreach (var group in groups.Keys)
+                    {
+                        Set(state.GroupUsers, group).Add(user);
+                    }
+                }
+            }
         }
     }
 

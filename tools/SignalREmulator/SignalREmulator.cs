@@ -21,16 +21,32 @@ public sealed class SignalREmulator : IAsyncDisposable
     private readonly ClientEndpoint clients;
     private readonly Upstream upstream;
     private readonly CancellationTokenSource stopping;
+    private readonly Registry registry;
+    private readonly string? stateFile;
     private int disposed;
 
-    private SignalREmulator(WebApplication app, ClientEndpoint clients, Upstream upstream, CancellationTokenSource stopping, Uri endpoint, string accessKey)
+    private SignalREmulator(WebApplication app, ClientEndpoint clients, Upstream upstream, CancellationTokenSource stopping, Uri endpoint, string accessKey, Registry registry, string? stateFile)
     {
         this.app = app;
+        this.registry = registry;
+        this.stateFile = stateFile;
         this.clients = clients;
         this.upstream = upstream;
         this.stopping = stopping;
         Endpoint = endpoint;
         AccessKey = accessKey;
+    }
+
+    private bool[] restPausedFlag = [false];
+
+    /// <summary>
+    /// While true the server-side REST API answers 503 (clients still connect): a service coming back from an outage
+    /// in stages, so tests can have clients reconnected before the app's retries get through.
+    /// </summary>
+    public bool RestPaused
+    {
+        get => Volatile.Read(ref restPausedFlag[0]);
+        set => Volatile.Write(ref restPausedFlag[0], value);
     }
 
     /// <summary>The service's base address, <c>http://127.0.0.1:&lt;port&gt;</c> (no trailing slash).</summary>
@@ -52,6 +68,8 @@ public sealed class SignalREmulator : IAsyncDisposable
         var app = builder.Build();
 
         // The port is known only once Kestrel listens, and the handlers need it for token audiences: bind them late.
+        // Shared with the instance (a one-element array, since the handler captures it before the instance exists).
+        var restPaused = new[] { options.RestPaused };
         ClientEndpoint? clients = null;
         RestApi? rest = null;
         var stopping = new CancellationTokenSource();
@@ -74,6 +92,12 @@ public sealed class SignalREmulator : IAsyncDisposable
             }
             else if (path.StartsWith("/api/", StringComparison.Ordinal))
             {
+                if (Volatile.Read(ref restPaused[0]))
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+
                 await rest!.HandleAsync(context);
             }
             else
@@ -100,10 +124,15 @@ public sealed class SignalREmulator : IAsyncDisposable
         var endpoint = new Uri($"http://127.0.0.1:{port}");
         var auth = new Auth(accessKey, endpoint, options.TimeProvider);
         var registry = new Registry(options.TimeProvider);
+        if (options.StateFile is { } stateFile)
+        {
+            registry.Load(stateFile);
+        }
+
         clients = new ClientEndpoint(auth, registry, upstream, options, log);
         rest = new RestApi(auth, registry, log);
         log.LogInformation("SignalR emulator listening on {Endpoint}, upstream {Upstream}", endpoint, options.UpstreamUrlTemplate ?? "(none)");
-        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey);
+        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey, registry, options.StateFile) { restPausedFlag = restPaused };
     }
 
     /// <summary>The URL and token an app's negotiate hands a client: the same pair the Azure SDKs produce.</summary>
@@ -129,6 +158,10 @@ public sealed class SignalREmulator : IAsyncDisposable
         await app.DisposeAsync();
         upstream.Dispose();
         stopping.Dispose();
+        if (stateFile is not null)
+        {
+            registry.Save(stateFile);
+        }
     }
 
     /// <summary>Browsers on another origin (a local web client) need CORS for negotiate; true when the preflight was answered.</summary>
