@@ -1,5 +1,6 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Auth.Passwords;
+using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Health;
@@ -51,6 +52,16 @@ public static class DistaHilarServices
         services.AddOptions<SignalROptions>().Bind(configuration.GetSection(SignalROptions.Section));
         services.AddSingleton<SignalRSetup>();
         services.AddScoped<PresenceTracker>();
+        services.AddSingleton<RealtimeCircuit>();
+        services.AddScoped<OutboxPublisher>();
+        services.AddScoped<OutboxDispatcher>();
+        services.AddScoped<RealtimeEvents>();
+        services.AddScoped<GroupRenewal>();
+        services.AddScoped<RealtimeNegotiation>();
+
+        services.AddScoped<ChatViews>();
+        services.AddScoped<ChatService>();
+        services.AddScoped<MemberService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

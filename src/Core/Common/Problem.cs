@@ -24,6 +24,12 @@ public sealed record Problem(ProblemKind Kind, string Title, IReadOnlyDictionary
 
     public static Problem Unauthorized(string title) => new(ProblemKind.Unauthorized, title);
 
+    /// <summary>The caller can see the resource but may not do this to it.</summary>
+    public static Problem Forbidden(string title) => new(ProblemKind.Forbidden, title);
+
+    /// <summary>Well-formed, but a rule of the domain forbids it (e.g. the owner leaving without a handover).</summary>
+    public static Problem Unprocessable(string title) => new(ProblemKind.Unprocessable, title);
+
     public static Problem NotFound(string what) => new(ProblemKind.NotFound, $"{what} was not found.");
 
     public static Problem Conflict(string field, string message) => new(ProblemKind.Conflict, message, new Dictionary<string, string[]> { [field] = [message] });

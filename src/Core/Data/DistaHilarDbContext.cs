@@ -1,4 +1,5 @@
 using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
@@ -21,6 +22,14 @@ public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> op
     public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
 
     public DbSet<UserConnection> UserConnections => Set<UserConnection>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<Chat> Chats => Set<Chat>();
+
+    public DbSet<ChatMember> ChatMembers => Set<ChatMember>();
+
+    public DbSet<ChatBan> ChatBans => Set<ChatBan>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

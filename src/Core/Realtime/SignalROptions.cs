@@ -16,4 +16,16 @@ public sealed class SignalROptions
 
     /// <summary>How long one REST call to the service may take before it is retried or given up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the service keeps a user in a chat's group. Memberships with a ttl are not subject to the service's
+    /// 100-groups-per-user cap, so users in thousands of chats get every chat's events; negotiate renews them.
+    /// </summary>
+    public TimeSpan GroupMembershipTtl { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the request that wrote outbox rows has to publish them before the dispatcher takes over.</summary>
+    public TimeSpan OutboxClaimDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two attempts at an outbox row the service refused or could not be reached for.</summary>
+    public TimeSpan OutboxMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -41,9 +41,12 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
     public Task SendToConnectionAsync(string connectionId, string target, object?[] arguments, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"connections/{Escape(connectionId)}/:send", new Invocation(target, arguments), ct);
 
-    /// <summary>The membership persists while the user is offline and applies to their future connections.</summary>
-    public Task AddUserToGroupAsync(string userId, string group, CancellationToken ct) =>
-        SendAsync(HttpMethod.Put, $"users/{Escape(userId)}/groups/{Escape(group)}", null, ct);
+    /// <summary>
+    /// The membership persists while the user is offline and applies to their future connections. Without a
+    /// <paramref name="ttl"/> the service keeps only a user's newest 100 memberships; with one there is no such cap.
+    /// </summary>
+    public Task AddUserToGroupAsync(string userId, string group, TimeSpan? ttl, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, $"users/{Escape(userId)}/groups/{Escape(group)}" + (ttl is { } t ? $"?ttl={(long)t.TotalSeconds}" : ""), null, ct);
 
     public Task RemoveUserFromGroupAsync(string userId, string group, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, $"users/{Escape(userId)}/groups/{Escape(group)}", null, ct);
@@ -83,7 +86,7 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
     private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, Invocation? body, CancellationToken ct)
     {
         var connection = Require();
-        var url = new Uri(connection.ServerEndpoint, $"api/hubs/{Escape(Hub)}/{path}?api-version={ApiVersion}");
+        var url = new Uri(connection.ServerEndpoint, $"api/hubs/{Escape(Hub)}/{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}api-version={ApiVersion}");
         for (var attempt = 1; ; attempt++)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

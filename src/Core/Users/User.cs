@@ -33,6 +33,9 @@ public sealed class User
 
     public DateTimeOffset? LastSeenAt { get; set; }
 
+    /// <summary>Until when the SignalR Service keeps this user in all their chats' groups (see <see cref="Realtime.GroupRenewal"/>).</summary>
+    public DateTimeOffset? RealtimeGroupsUntil { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? DeletedAt { get; set; }

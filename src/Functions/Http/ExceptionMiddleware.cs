@@ -17,6 +17,8 @@ public sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> log) : IFun
 {
     private static readonly ApiProblem Unavailable = new(new Problem(ProblemKind.Unavailable, "A service this request needs is unavailable; try again shortly.", RetryAfter: TimeSpan.FromSeconds(5)));
 
+    private static readonly ApiProblem Conflict = new(new Problem(ProblemKind.Conflict, "The resource was changed by another request at the same time; try again."));
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -27,6 +29,14 @@ public sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> log) : IFun
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http && !http.RequestAborted.IsCancellationRequested)
         {
+            if (IsConcurrentConflict(ex))
+            {
+                // A race the pre-checks could not see (e.g. two requests adding the same member): nothing was written.
+                log.LogInformation("{Function}: lost a race to a concurrent change: {Error}", context.FunctionDefinition.Name, ex.GetType().Name + ": " + ex.Message);
+                await Conflict.ExecuteAsync(http);
+                return;
+            }
+
             if (IsDependencyFailure(ex))
             {
                 log.LogWarning("{Function}: a dependency failed: {Error}", context.FunctionDefinition.Name, ex.GetType().Name + ": " + ex.Message);
@@ -40,9 +50,18 @@ public sealed class ExceptionMiddleware(ILogger<ExceptionMiddleware> log) : IFun
         }
     }
 
+    /// <summary>Integrity violations (class 23), serialization failures and deadlocks: the database refused a racing write.</summary>
+    private static bool IsConcurrentConflict(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("23", StringComparison.Ordinal) || pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        DbUpdateException { InnerException: { } inner } => IsConcurrentConflict(inner),
+        _ => false,
+    };
+
     private static bool IsDependencyFailure(Exception ex) => ex switch
     {
-        NpgsqlException or TimeoutException or SocketException or RequestFailedException { Status: 0 or >= 500 } => true,
+        // TaskCanceledException: a call that timed out (a client hanging up is filtered out before this).
+        NpgsqlException or TimeoutException or SocketException or HttpRequestException or TaskCanceledException or RequestFailedException { Status: 0 or >= 500 } => true,
         DbUpdateException { InnerException: { } inner } => IsDependencyFailure(inner),
         InvalidOperationException { InnerException: { } inner } => IsDependencyFailure(inner), // EF wraps transient errors
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsDependencyFailure),

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Realtime;
 
-public sealed class NegotiateFunction(SignalRService signalR)
+public sealed class NegotiateFunction(RealtimeNegotiation realtime)
 {
     private static readonly Problem NotConfigured = new(ProblemKind.Unavailable, "Realtime is not configured on this server.", RetryAfter: TimeSpan.FromMinutes(5));
 
@@ -15,7 +15,7 @@ public sealed class NegotiateFunction(SignalRService signalR)
     [Function("Negotiate")]
     public async Task<Results<Ok<NegotiateResponse>, ApiProblem>> Negotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
-        signalR.IsConfigured
-            ? TypedResults.Ok(await signalR.NegotiateAsync(context.Caller().UserId.ToString(), ct))
+        realtime.IsConfigured
+            ? TypedResults.Ok(await realtime.NegotiateAsync(context.Caller().UserId, ct))
             : new ApiProblem(NotConfigured);
 }

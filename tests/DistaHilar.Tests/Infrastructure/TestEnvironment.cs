@@ -1,7 +1,10 @@
 using System.Reflection;
 using DistaHilar.Dev;
 using DistaHilar.DevHost;
+using DistaHilar.LocalServices;
+using DistaHilar.SignalREmulator;
 using Microsoft.Extensions.Logging;
+using Emulator = DistaHilar.SignalREmulator.SignalREmulator;
 
 [assembly: AssemblyFixture(typeof(DistaHilar.Tests.Infrastructure.TestEnvironment))]
 
@@ -17,6 +20,8 @@ public sealed class TestEnvironment : IAsyncLifetime
     private LocalServers? servers;
     private FunctionsDevHost? app;
     private FunctionsDevHost? sampleApp;
+    private FunctionsDevHost? realtimeApp;
+    private Emulator? emulator;
 
     public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
 
@@ -35,6 +40,34 @@ public sealed class TestEnvironment : IAsyncLifetime
         var s = await ServersAsync();
         return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, With(s.AppSettings, GenerousLimits)));
     }
+
+    /// <summary>
+    /// The function app wired to a SignalR emulator (the emulator's upstream points at the app), with its timers
+    /// running: the only shared app that publishes realtime events, so its outbox dispatcher owns the shared database's rows.
+    /// </summary>
+    public async Task<(FunctionsDevHost App, Emulator SignalR)> RealtimeAsync()
+    {
+        var s = await ServersAsync();
+        await Once(() => realtimeApp, async () =>
+        {
+            var port = FreePort.Next();
+            emulator = await Emulator.StartAsync(new EmulatorOptions
+            {
+                UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+                LoggerFactory = LoggerFactory,
+            });
+            realtimeApp = await StartHostAsync(FunctionsAppDirectory, With(With(s.AppSettings, GenerousLimits), RealtimeSettings(emulator)), httpPort: port);
+        });
+        return (realtimeApp!, emulator!);
+    }
+
+    /// <summary>Settings that connect an app to an emulator, with quick outbox retries for tests that cut the service off.</summary>
+    public static IReadOnlyDictionary<string, string?> RealtimeSettings(Emulator emulator) => new Dictionary<string, string?>
+    {
+        ["SignalR__ConnectionString"] = emulator.ConnectionString,
+        ["SignalR__OutboxClaimDelay"] = "00:00:02",
+        ["SignalR__OutboxMaxRetryDelay"] = "00:00:02",
+    };
 
     /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
     public async Task<FunctionsDevHost> SampleAppAsync()
@@ -81,6 +114,16 @@ public sealed class TestEnvironment : IAsyncLifetime
         if (app is not null)
         {
             await app.DisposeAsync();
+        }
+
+        if (realtimeApp is not null)
+        {
+            await realtimeApp.DisposeAsync();
+        }
+
+        if (emulator is not null)
+        {
+            await emulator.DisposeAsync();
         }
 
         if (servers is not null)

@@ -103,6 +103,171 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("description");
+
+                    b.Property<Guid?>("DialogUserHigh")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dialog_user_high");
+
+                    b.Property<Guid?>("DialogUserLow")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dialog_user_low");
+
+                    b.Property<long>("EventSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_seq");
+
+                    b.Property<string>("InviteCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("invite_code");
+
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_public");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_count");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("title");
+
+                    b.Property<short>("Type")
+                        .HasColumnType("smallint")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chats");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_chats_created_by");
+
+                    b.HasIndex("DialogUserHigh")
+                        .HasDatabaseName("ix_chats_dialog_user_high");
+
+                    b.HasIndex("InviteCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chats_invite_code");
+
+                    b.HasIndex("Title")
+                        .HasDatabaseName("ix_chats_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("DialogUserLow", "DialogUserHigh")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chats_dialog_user_low_dialog_user_high")
+                        .HasFilter("type = 1");
+
+                    b.ToTable("chats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_chats_dialog_pair", "(type = 1) = (dialog_user_low IS NOT NULL AND dialog_user_high IS NOT NULL AND dialog_user_low < dialog_user_high)");
+                        });
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Chats.ChatBan", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("BannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("banned_at");
+
+                    b.Property<Guid?>("BannedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("banned_by");
+
+                    b.HasKey("ChatId", "UserId")
+                        .HasName("pk_chat_bans");
+
+                    b.HasIndex("BannedBy")
+                        .HasDatabaseName("ix_chat_bans_banned_by");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_chat_bans_user_id");
+
+                    b.ToTable("chat_bans", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Chats.ChatMember", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("HiddenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hidden_at");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<DateTimeOffset?>("MutedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("muted_until");
+
+                    b.Property<short>("Role")
+                        .HasColumnType("smallint")
+                        .HasColumnName("role");
+
+                    b.HasKey("ChatId", "UserId")
+                        .HasName("pk_chat_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_chat_members_user_id");
+
+                    b.HasIndex("ChatId", "JoinedAt", "UserId")
+                        .HasDatabaseName("ix_chat_members_chat_id_joined_at_user_id");
+
+                    b.ToTable("chat_members", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("OwnerId")
@@ -156,6 +321,64 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasDatabaseName("ix_rate_limit_counters_window_start");
 
                     b.ToTable("rate_limit_counters", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Realtime.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_at");
+
+                    b.Property<Guid?>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Group")
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("group");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("AvailableAt", "Id")
+                        .HasDatabaseName("ix_outbox_messages_available_at_id");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
@@ -247,6 +470,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("phone");
 
+                    b.Property<DateTimeOffset?>("RealtimeGroupsUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("realtime_groups_until");
+
                     b.Property<string>("Surname")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -295,6 +522,67 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_chats_users_created_by");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("DialogUserHigh")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_chats_users_dialog_user_high");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("DialogUserLow")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_chats_users_dialog_user_low");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Chats.ChatBan", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("BannedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_chat_bans_users_banned_by");
+
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_bans_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_bans_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Chats.ChatMember", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_members_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_members_users_user_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Contacts.Contact", b =>

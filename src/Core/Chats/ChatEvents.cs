@@ -1,0 +1,54 @@
+using DistaHilar.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace DistaHilar.Core.Chats;
+
+/// <summary>Realtime event names of chats and members (<c>asyncapi.yaml</c> describes their payloads).</summary>
+public static class ChatEvents
+{
+    public const string Created = "chat.created";
+    public const string Updated = "chat.updated";
+    public const string Deleted = "chat.deleted";
+    public const string MemberJoined = "member.joined";
+    public const string MemberLeft = "member.left";
+    public const string MemberUpdated = "member.updated";
+
+    /// <summary>
+    /// Takes the chat's next event sequence number and moves its member count by <paramref name="memberDelta"/>, in one
+    /// statement inside the caller's transaction. The row stays locked until the commit, so numbers are given out in
+    /// commit order with no gaps or duplicates, and concurrent joins never lose a count.
+    /// </summary>
+    public static async Task<(long Seq, int MemberCount)> NextSeqAsync(this DistaHilarDbContext db, Guid chatId, int memberDelta, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Chat events are numbered inside a transaction.");
+        command.CommandText = "UPDATE chats SET event_seq = event_seq + 1, member_count = member_count + @delta WHERE id = @id RETURNING event_seq, member_count";
+        command.Parameters.Add(new NpgsqlParameter("delta", memberDelta));
+        command.Parameters.Add(new NpgsqlParameter("id", chatId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt32(1)) : throw new InvalidOperationException($"Chat {chatId} is gone.");
+    }
+}
+
+/// <summary><c>chat.updated</c> to every member: the chat's shared details after the change.</summary>
+public sealed record ChatUpdated(Guid ChatId, string? Title, string? Description, string? AvatarUrl, bool IsPublic, int MemberCount);
+
+/// <summary><c>chat.updated</c> to my own devices only: my mute state for the chat.</summary>
+public sealed record ChatMuteUpdated(Guid ChatId, bool Muted, DateTimeOffset? MutedUntil);
+
+/// <summary><c>chat.deleted</c>: for everyone (to all members), or a dialog hidden for me (to my devices).</summary>
+public sealed record ChatDeleted(Guid ChatId, bool ForEveryone);
+
+/// <summary><c>member.joined</c>: who came in (by link, public join, or added by <c>AddedBy</c>).</summary>
+public sealed record MembersJoined(Guid ChatId, IReadOnlyList<MemberView> Members, Guid? AddedBy);
+
+/// <summary><c>member.left</c>: to the members and to the one who left or was removed.</summary>
+public sealed record MemberLeft(Guid ChatId, Guid UserId, Guid? RemovedBy);
+
+/// <summary><c>member.updated</c>: new roles (two entries for an ownership handover).</summary>
+public sealed record MembersUpdated(Guid ChatId, IReadOnlyList<MemberRole> Members);
+
+public sealed record MemberRole(Guid UserId, string Role);

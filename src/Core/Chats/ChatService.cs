@@ -1,0 +1,401 @@
+using System.Security.Cryptography;
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DistaHilar.Core.Chats;
+
+/// <summary>
+/// Dialogs, groups and channels: creation, details, edits, deletion, leaving, invite links and joining. Every change
+/// and its realtime events commit together (outbox); chats a caller may not see are 404, never 403.
+/// </summary>
+public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, ChatViews views, TimeProvider time)
+{
+    /// <summary>201 with a new dialog, or the existing one (Created false) — also when both sides race to create it.</summary>
+    public async Task<Result<(ChatView Chat, bool Created)>> CreateDialogAsync(Caller caller, CreateDialogRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var peerId = request.UserId!.Value;
+        if (peerId == caller.UserId)
+        {
+            return Problem.Validation("userId", "A dialog needs another user.");
+        }
+
+        if (!await db.Users.AnyAsync(u => u.Id == peerId && u.DeletedAt == null, ct))
+        {
+            return Problem.NotFound("The user");
+        }
+
+        var (low, high) = caller.UserId.CompareTo(peerId) < 0 ? (caller.UserId, peerId) : (peerId, caller.UserId);
+        if (await ExistingDialogAsync(caller, low, high, ct) is { } existing)
+        {
+            return (existing, false);
+        }
+
+        var now = time.GetUtcNow();
+        var chat = new Chat
+        {
+            Id = Guid.CreateVersion7(now),
+            Type = ChatType.Dialog,
+            CreatedBy = caller.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            LastActivityAt = now,
+            EventSeq = 1,
+            MemberCount = 2,
+            DialogUserLow = low,
+            DialogUserHigh = high,
+        };
+        var members = new[] { Member(chat, caller.UserId, ChatRole.Member, now), Member(chat, peerId, ChatRole.Member, now) };
+        db.Chats.Add(chat);
+        db.ChatMembers.AddRange(members);
+        foreach (var member in members)
+        {
+            events.JoinChat(member.UserId, chat.Id);
+            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
+        }
+
+        try
+        {
+            // One SaveChanges: the chat, both memberships and the outbox rows commit together.
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The other side created it first: theirs is the dialog.
+            db.ChangeTracker.Clear();
+            events.Discard();
+            return (await ExistingDialogAsync(caller, low, high, ct) ?? throw new InvalidOperationException("The dialog that won the race is gone."), false);
+        }
+
+        await events.PublishAsync(ct);
+        return (await views.ChatAsync(chat, members[0], caller.UserId, ct), true);
+    }
+
+    /// <summary>A group or channel; the creator is its owner, <c>memberIds</c> join as members (subscribers of a channel).</summary>
+    public async Task<Result<ChatView>> CreateAsync(Caller caller, ChatType type, CreateChatRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var memberIds = (request.MemberIds ?? []).Distinct().Where(id => id != caller.UserId).ToList();
+        if (await MissingUsersAsync(memberIds, "memberIds", ct) is { } missing)
+        {
+            return missing;
+        }
+
+        var now = time.GetUtcNow();
+        var chat = new Chat
+        {
+            Id = Guid.CreateVersion7(now),
+            Type = type,
+            Title = UserRules.Clean(request.Title),
+            Description = UserRules.Clean(request.Description),
+            IsPublic = request.IsPublic ?? false,
+            CreatedBy = caller.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            LastActivityAt = now,
+            EventSeq = 1,
+            MemberCount = memberIds.Count + 1,
+        };
+        var members = memberIds.Select(id => Member(chat, id, ChatRole.Member, now)).Prepend(Member(chat, caller.UserId, ChatRole.Owner, now)).ToList();
+        db.Chats.Add(chat);
+        db.ChatMembers.AddRange(members);
+        foreach (var member in members)
+        {
+            events.JoinChat(member.UserId, chat.Id);
+            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await events.PublishAsync(ct);
+        return await views.ChatAsync(chat, members[0], caller.UserId, ct);
+    }
+
+    /// <summary>Details for members, and for anyone when the group or channel is public.</summary>
+    public async Task<Result<ChatView>> GetAsync(Caller caller, Guid chatId, CancellationToken ct)
+    {
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: false, ct);
+        if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        return await views.ChatAsync(chat, me, caller.UserId, ct);
+    }
+
+    /// <summary>Title, description, avatar and the public flag: owner and admins of groups and channels.</summary>
+    public async Task<Result<ChatView>> UpdateAsync(Caller caller, Guid chatId, UpdateChatRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanManage(chat!.Type, me!.Role))
+        {
+            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no details to edit." : "Only the owner and admins edit the chat.");
+        }
+
+        chat.Title = request.Title is null ? chat.Title : UserRules.Clean(request.Title);
+        chat.Description = request.Description is null ? chat.Description : UserRules.Clean(request.Description);
+        chat.AvatarUrl = request.AvatarUrl is null ? chat.AvatarUrl : UserRules.Clean(request.AvatarUrl);
+        chat.IsPublic = request.IsPublic ?? chat.IsPublic;
+        chat.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        var (seq, count) = await db.NextSeqAsync(chat.Id, 0, ct);
+        chat.MemberCount = count;
+        events.ToChat(chat.Id, seq, ChatEvents.Updated, new ChatUpdated(chat.Id, chat.Title, chat.Description, chat.AvatarUrl, chat.IsPublic, count));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return await views.ChatAsync(chat, me, caller.UserId, ct);
+    }
+
+    /// <summary>
+    /// A group or channel: the owner deletes it for everyone. A dialog: either side deletes it for both
+    /// (<paramref name="forEveryone"/>), or hides it for themselves until a new message arrives.
+    /// </summary>
+    public async Task<Result<Done>> DeleteAsync(Caller caller, Guid chatId, bool forEveryone, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (chat!.Type == ChatType.Dialog && !forEveryone)
+        {
+            me!.HiddenAt = time.GetUtcNow();
+            events.ToUser(caller.UserId, ChatEvents.Deleted, new ChatDeleted(chat.Id, false), chat.Id);
+        }
+        else
+        {
+            if (chat.Type != ChatType.Dialog && me!.Role != ChatRole.Owner)
+            {
+                return Problem.Forbidden("Only the owner deletes the chat.");
+            }
+
+            var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
+            events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true));
+            // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
+            // again, and calling the service once per member of a big channel would make deletion slow and fragile.
+            db.Chats.Remove(chat);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return Done.Value;
+    }
+
+    /// <summary>Leaves a group or channel; the owner must hand over or delete it instead.</summary>
+    public async Task<Result<Done>> LeaveAsync(Caller caller, Guid chatId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (chat!.Type == ChatType.Dialog)
+        {
+            return Problem.Unprocessable("A dialog cannot be left; delete it instead.");
+        }
+
+        if (me!.Role == ChatRole.Owner)
+        {
+            return Problem.Unprocessable("The owner cannot leave: hand ownership over (PATCH the member's role to owner) or delete the chat.");
+        }
+
+        await RemoveMemberAsync(chat, me, removedBy: null, ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return Done.Value;
+    }
+
+    /// <summary>A new invite code for a group or channel (owner, admins); the previous one stops working.</summary>
+    public async Task<Result<InviteLinkView>> RotateInviteLinkAsync(Caller caller, Guid chatId, CancellationToken ct)
+    {
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanManage(chat!.Type, me!.Role))
+        {
+            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "Dialogs have no invite links." : "Only the owner and admins manage invite links.");
+        }
+
+        // 128 random bits: not guessable, and short enough for a link.
+        chat.InviteCode = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        chat.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return new InviteLinkView(chat.InviteCode);
+    }
+
+    /// <summary>Joins by invite code; a dead or unknown code is 404. Joining again returns the chat (Joined false).</summary>
+    public async Task<Result<(ChatView Chat, bool Joined)>> JoinByInviteAsync(Caller caller, string inviteCode, CancellationToken ct)
+    {
+        var chatId = inviteCode.Length is > 0 and <= 64
+            ? await db.Chats.Where(c => c.InviteCode == inviteCode).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
+            : null;
+        return chatId is null ? Problem.NotFound("The invite link") : await JoinAsync(caller, chatId.Value, viaInvite: true, ct);
+    }
+
+    /// <summary>Joins a public group or channel; private ones are 404 to non-members.</summary>
+    public Task<Result<(ChatView Chat, bool Joined)>> JoinPublicAsync(Caller caller, Guid chatId, CancellationToken ct) =>
+        JoinAsync(caller, chatId, viaInvite: false, ct);
+
+    private async Task<Result<(ChatView Chat, bool Joined)>> JoinAsync(Caller caller, Guid chatId, bool viaInvite, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (chat is null || (me is null && !viaInvite && !ChatRules.IsPreviewable(chat)))
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        if (me is not null)
+        {
+            return (await views.ChatAsync(chat, me, caller.UserId, ct), false);
+        }
+
+        if (await db.ChatBans.AnyAsync(b => b.ChatId == chat.Id && b.UserId == caller.UserId, ct))
+        {
+            return Problem.Forbidden("You were removed from this chat; an admin can add you back.");
+        }
+
+        var now = time.GetUtcNow();
+        var member = Member(chat, caller.UserId, ChatRole.Member, now);
+        db.ChatMembers.Add(member);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A concurrent join of the same user won; they are a member either way.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var (again, mine) = await LoadAsync(caller, chatId, tracked: false, ct);
+            return (await views.ChatAsync(again!, mine, caller.UserId, ct), false);
+        }
+
+        var (seq, count) = await db.NextSeqAsync(chat.Id, 1, ct);
+        chat.MemberCount = count;
+        events.JoinChat(caller.UserId, chat.Id);
+        events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
+        events.ToChat(chat.Id, seq, ChatEvents.MemberJoined, new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return (await views.ChatAsync(chat, member, caller.UserId, ct), true);
+    }
+
+    /// <summary>
+    /// Takes a member out (leave or removal) and tells the remaining members and the one who left. The row is deleted
+    /// first: that waits for any grant of the chat's group in flight (grants hold a share lock on the row), so the
+    /// revocation that follows cannot be overtaken by one. The caller commits; if the service cannot be reached the
+    /// revocation throws and nothing commits.
+    /// </summary>
+    internal async Task RemoveMemberAsync(Chat chat, ChatMember member, Guid? removedBy, CancellationToken ct)
+    {
+        db.ChatMembers.Remove(member);
+        await db.SaveChangesAsync(ct);
+        await events.RevokeChatAsync(member.UserId, chat.Id, ct);
+        var (seq, count) = await db.NextSeqAsync(chat.Id, -1, ct);
+        chat.MemberCount = count;
+        var left = new MemberLeft(chat.Id, member.UserId, removedBy);
+        events.ToChat(chat.Id, seq, ChatEvents.MemberLeft, left);
+        events.ToUser(member.UserId, ChatEvents.MemberLeft, left, chat.Id, seq);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The chat and the caller's membership in one query; either may be null. Inside a transaction the chat row is
+    /// locked first, so concurrent changes to one chat (two handovers, a role change racing a leave) run one after
+    /// the other and each sees the other's result.
+    /// </summary>
+    internal async Task<(Chat? Chat, ChatMember? Me)> LoadAsync(Caller caller, Guid chatId, bool tracked, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM chats WHERE id = {chatId} FOR UPDATE").ToListAsync(ct);
+        }
+
+        var chats = tracked ? db.Chats : db.Chats.AsNoTracking();
+        var members = tracked ? db.ChatMembers : db.ChatMembers.AsNoTracking();
+        var row = await chats.Where(c => c.Id == chatId)
+            .Select(c => new { Chat = c, Me = members.FirstOrDefault(m => m.ChatId == c.Id && m.UserId == caller.UserId) })
+            .FirstOrDefaultAsync(ct);
+        return (row?.Chat, row?.Me);
+    }
+
+    /// <summary>
+    /// Writes need membership: 404 when the caller may not even see the chat, 403 for a public chat they have not joined.
+    /// </summary>
+    internal static Problem? Visible(Chat? chat, ChatMember? me) => (chat, me) switch
+    {
+        (null, _) => Problem.NotFound("The chat"),
+        (_, null) when ChatRules.IsPreviewable(chat) => Problem.Forbidden("Join the chat first."),
+        (_, null) => Problem.NotFound("The chat"),
+        _ => null,
+    };
+
+    internal static ChatMember Member(Chat chat, Guid userId, ChatRole role, DateTimeOffset now) =>
+        new() { ChatId = chat.Id, UserId = userId, Role = role, JoinedAt = now };
+
+    /// <summary>400 naming the ids that are no (live) user, so nothing is written for a list with a bad id.</summary>
+    internal async Task<Problem?> MissingUsersAsync(IReadOnlyList<Guid> ids, string field, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return null;
+        }
+
+        var found = await db.Users.Where(u => ids.Contains(u.Id) && u.DeletedAt == null).Select(u => u.Id).ToListAsync(ct);
+        var missing = ids.Except(found).ToList();
+        return missing.Count == 0 ? null : Problem.Validation(field, $"Unknown users: {string.Join(", ", missing)}.");
+    }
+
+    private async Task<ChatView?> ExistingDialogAsync(Caller caller, Guid low, Guid high, CancellationToken ct)
+    {
+        var chat = await db.Chats.FirstOrDefaultAsync(c => c.Type == ChatType.Dialog && c.DialogUserLow == low && c.DialogUserHigh == high, ct);
+        if (chat is null)
+        {
+            return null;
+        }
+
+        var me = await db.ChatMembers.FirstAsync(m => m.ChatId == chat.Id && m.UserId == caller.UserId, ct);
+        if (me.HiddenAt is not null)
+        {
+            // Starting the dialog again brings it back for me.
+            me.HiddenAt = null;
+            await db.SaveChangesAsync(ct);
+        }
+
+        return await views.ChatAsync(chat, me, caller.UserId, ct);
+    }
+}

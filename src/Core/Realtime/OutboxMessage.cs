@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DistaHilar.Core.Realtime;
+
+/// <summary>What an outbox row asks the SignalR Service to do.</summary>
+public enum OutboxKind
+{
+    /// <summary>Send <see cref="OutboxMessage.Payload"/> to every connection of the user in <see cref="OutboxMessage.Target"/>.</summary>
+    SendToUser = 1,
+
+    /// <summary>Send to every connection in the group <see cref="OutboxMessage.Target"/>.</summary>
+    SendToGroup = 2,
+
+    /// <summary>Add the user <see cref="OutboxMessage.Target"/> to <see cref="OutboxMessage.Group"/>.</summary>
+    AddToGroup = 3,
+
+    /// <summary>Remove the user <see cref="OutboxMessage.Target"/> from <see cref="OutboxMessage.Group"/>.</summary>
+    RemoveFromGroup = 4,
+}
+
+/// <summary>
+/// One realtime call, written in the same transaction as the change that causes it and deleted once the service
+/// accepted it. <see cref="AvailableAt"/> is when the dispatcher may take it: a little after the commit for rows the
+/// writing request publishes itself, then later and later after each failed attempt.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; init; }
+
+    public OutboxKind Kind { get; init; }
+
+    public string Target { get; init; } = "";
+
+    public string? Group { get; init; }
+
+    /// <summary>For group membership rows: the chat whose membership row must still exist when the grant is sent.</summary>
+    public Guid? ChatId { get; init; }
+
+    /// <summary>The client method (event name) for sends.</summary>
+    public string? Event { get; init; }
+
+    /// <summary>The event envelope as JSON, for sends.</summary>
+    public string? Payload { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset AvailableAt { get; set; }
+
+    public int Attempts { get; set; }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> message)
+    {
+        message.ToTable("outbox_messages");
+        message.HasKey(m => m.Id);
+        message.Property(m => m.Id).UseIdentityAlwaysColumn();
+        message.Property(m => m.Kind).HasConversion<short>();
+        message.Property(m => m.Target).HasMaxLength(160);
+        message.Property(m => m.Group).HasMaxLength(160);
+        message.Property(m => m.Event).HasMaxLength(64);
+        message.Property(m => m.Payload).HasColumnType("jsonb");
+        // The dispatcher's scan: due rows in id order.
+        message.HasIndex(m => new { m.AvailableAt, m.Id });
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using DistaHilar.Core.Data;
+using Microsoft.Extensions.Options;
+
+namespace DistaHilar.Core.Realtime;
+
+/// <summary>
+/// The transactional outbox, as a feature service sees it: calls record what the service must be told as rows of the
+/// caller's unit of work (saved by its SaveChanges, inside its transaction); after the commit the caller calls
+/// <see cref="PublishAsync"/>, which sends them at once. Whatever is not sent then, the dispatcher retries.
+/// With realtime not configured nothing is recorded.
+/// </summary>
+public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly List<OutboxMessage> recorded = [];
+
+    /// <summary>A chat event for every current member: one group send, whatever the member count.</summary>
+    public void ToChat(Guid chatId, long seq, string type, object data) =>
+        Record(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data));
+
+    /// <summary>An event for one user's connections (their other devices, or someone who is no longer in the chat's group).</summary>
+    public void ToUser(Guid userId, string type, object data, Guid? chatId = null, long? seq = null) =>
+        Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data));
+
+    /// <summary>The user starts receiving the chat's events (granting access happens after the commit).</summary>
+    public void JoinChat(Guid userId, Guid chatId) => Record(OutboxKind.AddToGroup, userId.ToString(), RealtimeGroups.Chat(chatId), null, null, chatId);
+
+    /// <summary>Best-effort cleanup of a membership that no longer matters, e.g. of a deleted chat.</summary>
+    public void LeaveChatLater(Guid userId, Guid chatId) => Record(OutboxKind.RemoveFromGroup, userId.ToString(), RealtimeGroups.Chat(chatId), null, null, chatId);
+
+    /// <summary>
+    /// Revokes a user's chat membership at the service now, before the caller commits the change that removes them:
+    /// if the service cannot be reached the change fails (503) instead of leaving a removed member listening. A
+    /// commit that fails after this leaves a member without live events until their groups are next renewed (GroupRenewal).
+    /// </summary>
+    public Task RevokeChatAsync(Guid userId, Guid chatId, CancellationToken ct) =>
+        setup.Connection is null ? Task.CompletedTask : publisher.RevokeAsync(userId.ToString(), RealtimeGroups.Chat(chatId), ct);
+
+    /// <summary>Sends what this unit of work recorded, in order; call after the commit. Never throws for the service's failures.</summary>
+    public async Task PublishAsync(CancellationToken ct)
+    {
+        if (recorded.Count == 0)
+        {
+            return;
+        }
+
+        var batch = recorded.ToList();
+        recorded.Clear();
+        await publisher.PublishOwnAsync(batch, ct);
+    }
+
+    /// <summary>Forgets what was recorded, after the unit of work that held it failed and was cleared.</summary>
+    public void Discard() => recorded.Clear();
+
+    private void Record(OutboxKind kind, string target, string? group, string? type, RealtimeEnvelope? envelope, Guid? chatId = null)
+    {
+        if (setup.Connection is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var message = new OutboxMessage
+        {
+            Kind = kind,
+            Target = target,
+            Group = group,
+            ChatId = chatId,
+            Event = type,
+            Payload = envelope is null ? null : JsonSerializer.Serialize(envelope, Json),
+            CreatedAt = now,
+            AvailableAt = now + options.Value.OutboxClaimDelay,
+        };
+        db.OutboxMessages.Add(message);
+        recorded.Add(message);
+    }
+}
