@@ -62,6 +62,8 @@ public static class DistaHilarServices
         services.AddScoped<ChatViews>();
         services.AddScoped<ChatService>();
         services.AddScoped<MemberService>();
+        services.AddScoped<TypingRelay>();
+        services.AddScoped<HubMethods>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

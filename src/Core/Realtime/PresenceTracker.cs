@@ -1,17 +1,31 @@
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Realtime;
 
-/// <summary>Keeps presence from the service's connection events: online while any connection lives; last seen when the last goes.</summary>
-public sealed class PresenceTracker(DistaHilarDbContext db, TimeProvider time)
+/// <summary>
+/// Keeps presence from the service's connection events: online while any connection lives; last seen when the last
+/// goes. When a user comes online or goes offline, a <c>presence</c> event goes to the people who may see it: their
+/// dialog peers and the people who have them as a contact, as their lastSeenVisibility allows, and only those of them
+/// who are connected — so the cost follows the user's own circle, never the size of the groups they are in.
+/// </summary>
+public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents events, TimeProvider time)
 {
+    public const string Event = "presence";
+
     public async Task ConnectedAsync(string connectionId, Guid userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await db.Database.ExecuteSqlAsync(
+        var added = await db.Database.ExecuteSqlAsync(
             $"INSERT INTO user_connections (connection_id, user_id, connected_at) SELECT {connectionId}, id, {now} FROM users WHERE id = {userId} AND deleted_at IS NULL ON CONFLICT DO NOTHING",
             ct);
+        // The first connection makes the user online (two devices connecting in the same instant may both see two
+        // connections and announce nothing; the next profile read still shows them online).
+        if (added == 1 && await db.UserConnections.CountAsync(c => c.UserId == userId, ct) == 1)
+        {
+            await AnnounceAsync(userId, Presence.Online, null, ct);
+        }
     }
 
     /// <summary>
@@ -22,12 +36,57 @@ public sealed class PresenceTracker(DistaHilarDbContext db, TimeProvider time)
     public async Task DisconnectedAsync(string connectionId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await db.Database.ExecuteSqlAsync(
+        var gone = await db.Database.SqlQuery<Guid>(
             $"""
             WITH gone AS (DELETE FROM user_connections WHERE connection_id = {connectionId} RETURNING user_id)
             UPDATE users SET last_seen_at = GREATEST(coalesce(last_seen_at, {now}), {now})
             WHERE id IN (SELECT user_id FROM gone)
-            """,
-            ct);
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
+        foreach (var userId in gone)
+        {
+            if (!await db.UserConnections.AnyAsync(c => c.UserId == userId, ct))
+            {
+                await AnnounceAsync(userId, Presence.Offline, now, ct);
+            }
+        }
+    }
+
+    private async Task AnnounceAsync(Guid userId, string status, DateTimeOffset? lastSeenAt, CancellationToken ct)
+    {
+        // Who may see my exact presence (PresencePolicy), restricted to my dialog peers and those who keep me as a
+        // contact, and to those connected right now (others read presence with their next profile or chat list).
+        var audience = await db.Database.SqlQuery<Guid>(
+            $"""
+            WITH me AS (SELECT id, last_seen_visibility FROM users WHERE id = {userId} AND deleted_at IS NULL),
+            circle AS (
+                SELECT other.user_id AS viewer FROM chat_members mine
+                JOIN chats c ON c.id = mine.chat_id AND c.type = 1
+                JOIN chat_members other ON other.chat_id = c.id AND other.user_id <> mine.user_id
+                WHERE mine.user_id = {userId}
+                UNION
+                SELECT owner_id FROM contacts WHERE contact_id = {userId})
+            SELECT DISTINCT circle.viewer AS "Value" FROM circle, me
+            WHERE EXISTS (SELECT 1 FROM user_connections uc WHERE uc.user_id = circle.viewer)
+              AND (me.last_seen_visibility = {UserSettings.Everybody}
+                   OR (me.last_seen_visibility = {UserSettings.Contacts}
+                       AND EXISTS (SELECT 1 FROM contacts k WHERE k.owner_id = {userId} AND k.contact_id = circle.viewer)))
+            """).ToListAsync(ct);
+        if (audience.Count == 0)
+        {
+            return;
+        }
+
+        var update = new PresenceUpdate(userId, status, lastSeenAt);
+        foreach (var viewer in audience)
+        {
+            events.ToUser(viewer, Event, update);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await events.PublishAsync(ct);
     }
 }
+
+/// <summary><c>presence</c>: a user came online or went offline (with the last-seen time).</summary>
+public sealed record PresenceUpdate(Guid UserId, string Status, DateTimeOffset? LastSeenAt);

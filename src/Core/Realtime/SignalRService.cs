@@ -35,6 +35,10 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
     public Task SendToGroupAsync(string group, string target, object?[] arguments, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"groups/{Escape(group)}/:send", new Invocation(target, arguments), ct);
 
+    /// <summary>Sends to the group's connections except one (e.g. the sender's own).</summary>
+    public Task SendToGroupExceptAsync(string group, string excludedConnectionId, string target, object?[] arguments, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"groups/{Escape(group)}/:send?excluded={Escape(excludedConnectionId)}", new Invocation(target, arguments), ct);
+
     public Task SendToAllAsync(string target, object?[] arguments, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, ":send", new Invocation(target, arguments), ct);
 

@@ -13,7 +13,7 @@ namespace DistaHilar.Functions.Realtime;
 /// The SignalR Service's upstream in serverless mode: connection events and client hub-method invocations. Anonymous
 /// to the app's token check, but every request must carry a valid <c>X-ASRS-Signature</c> for its connection id.
 /// </summary>
-public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presence)
+public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presence, HubMethods hubMethods)
 {
     private const char RecordSeparator = '\u001e';
 
@@ -51,25 +51,40 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
         }
 
         string? invocationId;
+        string target;
+        List<JsonElement> arguments;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            invocationId = body.RootElement.TryGetProperty("invocationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            var target = body.RootElement.TryGetProperty("target", out var t) ? t.GetString() : null;
+            var root = body.RootElement;
+            invocationId = root.TryGetProperty("invocationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            target = root.TryGetProperty("target", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
             if (!string.Equals(target, @event, StringComparison.Ordinal))
             {
                 return new ApiProblem(Problem.Validation("target", "The invocation's target must equal the event."));
             }
+
+            arguments = root.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.Array
+                ? args.EnumerateArray().Select(a => a.Clone()).ToList()
+                : [];
         }
         catch (JsonException)
         {
             return new ApiProblem(Problem.Validation("body", "The invocation is not valid JSON."));
         }
 
-        // No hub method is served yet (typing, call and live signalling come with chats and calls): an invocation that
-        // waits for an answer gets an error completion, never a 500.
-        return invocationId is null
-            ? TypedResults.Ok()
-            : TypedResults.Text(JsonSerializer.Serialize(new { type = 3, invocationId, error = $"Unknown hub method '{@event}'." }) + RecordSeparator, "application/json", Encoding.UTF8);
+        var caller = Guid.TryParse(request.Headers["X-ASRS-User-Id"], out var user) ? user : (Guid?)null;
+        var result = await hubMethods.InvokeAsync(target, caller, connectionId, arguments, ct);
+
+        // Fire-and-forget invocations get no answer; the others a completion the client's invoke() resolves with.
+        if (invocationId is null)
+        {
+            return TypedResults.Ok();
+        }
+
+        var completion = result.IsSuccess
+            ? JsonSerializer.Serialize(new { type = 3, invocationId, result = (object?)null })
+            : JsonSerializer.Serialize(new { type = 3, invocationId, error = result.Problem.Title });
+        return TypedResults.Text(completion + RecordSeparator, "application/json", Encoding.UTF8);
     }
 }

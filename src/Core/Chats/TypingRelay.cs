@@ -1,0 +1,70 @@
+using System.Text.Json;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DistaHilar.Core.Chats;
+
+/// <summary>The <c>typing</c> hub method's argument.</summary>
+public sealed record TypingRequest(Guid? ChatId, string? Action)
+{
+    /// <summary>What clients show: typing, recording or uploading; <c>cancel</c> clears it before the client's timeout.</summary>
+    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal) { "typing", "recording_voice", "uploading_media", "cancel" };
+
+    public Problem? Validate() => new Validator()
+        .Check(ChatId is { } id && id != Guid.Empty, "chatId", "A chat id is required.")
+        .Check(Action is not null && Actions.Contains(Action), "action", "Must be one of typing, recording_voice, uploading_media, cancel.")
+        .ToProblem();
+}
+
+/// <summary><c>typing</c> to a chat's other members: ephemeral (no outbox, no seq: a lost one is harmless).</summary>
+public sealed record TypingUpdate(Guid ChatId, Guid UserId, string Action);
+
+/// <summary>
+/// Relays <c>typing</c> from a member to the chat's other connections. Only members who may post are relayed (a
+/// channel subscriber does not "type"); anyone else gets an error completion and nothing is sent.
+/// </summary>
+public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, TimeProvider time)
+{
+    public const string Method = "typing";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<Done>> RelayAsync(Guid userId, string connectionId, JsonElement argument, CancellationToken ct)
+    {
+        TypingRequest? request;
+        try
+        {
+            request = argument.Deserialize<TypingRequest>(Json);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request is null)
+        {
+            return Problem.Validation("arguments", "Expected one argument {chatId, action}.");
+        }
+
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var chatId = request.ChatId!.Value;
+        var member = await db.ChatMembers.AsNoTracking()
+            .Where(m => m.ChatId == chatId && m.UserId == userId)
+            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { c.Type, m.Role })
+            .FirstOrDefaultAsync(ct);
+        if (member is null || !ChatRules.CanPost(member.Type, member.Role))
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        var update = new TypingUpdate(chatId, userId, request.Action!);
+        var envelope = new RealtimeEnvelope(Guid.CreateVersion7(), Method, chatId, null, time.GetUtcNow(), update);
+        await signalR.SendToGroupExceptAsync(RealtimeGroups.Chat(chatId), connectionId, Method, [envelope], ct);
+        return Done.Value;
+    }
+}
