@@ -3,6 +3,7 @@ using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Folders;
 using DistaHilar.Core.Health;
 using DistaHilar.Core.Maintenance;
 using DistaHilar.Core.RateLimiting;
@@ -10,6 +11,7 @@ using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,7 +30,8 @@ public static class DistaHilarServices
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(PooledConnectionString.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
-        services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention());
+        services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetServices<IInterceptor>())); // diagnostics, e.g. the tests' query counter
 
         services.AddSingleton(_ => StorageClients.FromConnectionString(
             configuration[StorageClients.Setting] is { Length: > 0 } storage
@@ -63,6 +66,8 @@ public static class DistaHilarServices
         services.AddScoped<ChatService>();
         services.AddScoped<MemberService>();
         services.AddScoped<TypingRelay>();
+        services.AddScoped<ChatList>();
+        services.AddScoped<FolderService>();
         services.AddScoped<HubMethods>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;

@@ -25,7 +25,7 @@ public sealed class ChatViews(DistaHilarDbContext db, TimeProvider time)
         return new ChatView(
             chat.Id,
             chat.Type.Name(),
-            peer is null ? chat.Title : string.Join(' ', new[] { peer.Name, peer.Surname }.Where(s => !string.IsNullOrEmpty(s))),
+            peer is null ? chat.Title : DisplayName(peer),
             chat.Description,
             peer?.AvatarUrl ?? chat.AvatarUrl,
             chat.IsPublic,
@@ -37,6 +37,9 @@ public sealed class ChatViews(DistaHilarDbContext db, TimeProvider time)
             chat.CreatedAt,
             peer);
     }
+
+    /// <summary>A dialog's title for one side: the other person's name.</summary>
+    public static string DisplayName(PublicProfile peer) => string.IsNullOrEmpty(peer.Surname) ? peer.Name : $"{peer.Name} {peer.Surname}";
 
     /// <summary>Member rows with profiles, in the order given; three queries whatever the count.</summary>
     public async Task<List<MemberView>> MembersAsync(IReadOnlyList<ChatMember> members, Guid viewerId, CancellationToken ct)

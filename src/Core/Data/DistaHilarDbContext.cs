@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
+using DistaHilar.Core.Folders;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
@@ -30,6 +31,10 @@ public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> op
     public DbSet<ChatMember> ChatMembers => Set<ChatMember>();
 
     public DbSet<ChatBan> ChatBans => Set<ChatBan>();
+
+    public DbSet<Folder> Folders => Set<Folder>();
+
+    public DbSet<FolderChat> FolderChats => Set<FolderChat>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

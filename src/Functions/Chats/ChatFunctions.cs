@@ -7,8 +7,34 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Chats;
 
-public sealed class ChatFunctions(ChatService chats)
+public sealed class ChatFunctions(ChatService chats, ChatList list)
 {
+    /// <summary>My chats, newest activity first; <c>?folderId=</c> limits it to one of my folders.</summary>
+    [Function("ListChats")]
+    public async Task<Results<Ok<Page<ChatListItem>>, ApiProblem>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats")] HttpRequest request, FunctionContext context, CancellationToken ct)
+    {
+        var page = request.Page();
+        if (!page.IsSuccess)
+        {
+            return new ApiProblem(page.Problem);
+        }
+
+        var folder = request.Query["folderId"].ToString();
+        Guid? folderId = null;
+        if (folder.Length > 0)
+        {
+            if (!Guid.TryParse(folder, out var parsed))
+            {
+                return new ApiProblem(Problem.Validation("folderId", "Must be a folder id."));
+            }
+
+            folderId = parsed;
+        }
+
+        return (await list.ListAsync(context.Caller(), folderId, page.Value, ct)).OkOr();
+    }
+
     /// <summary>201 with a new dialog, 200 with the one that already exists.</summary>
     [Function("CreateDialog")]
     public async Task<Results<Created<ChatView>, Ok<ChatView>, ApiProblem>> CreateDialog(

@@ -299,6 +299,60 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("contacts", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Folders.Folder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Icon")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("icon");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_folders");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_folders_user_id_created_at");
+
+                    b.ToTable("folders", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Folders.FolderChat", b =>
+                {
+                    b.Property<Guid>("FolderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("folder_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.HasKey("FolderId", "ChatId")
+                        .HasName("pk_folder_chats");
+
+                    b.HasIndex("ChatId")
+                        .HasDatabaseName("ix_folder_chats_chat_id");
+
+                    b.ToTable("folder_chats", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.RateLimiting.RateLimitCounter", b =>
                 {
                     b.Property<string>("Key")
@@ -600,6 +654,33 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contacts_users_owner_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Folders.Folder", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_folders_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Folders.FolderChat", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_folder_chats_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Folders.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_folder_chats_folders_folder_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>

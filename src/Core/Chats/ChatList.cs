@@ -1,0 +1,107 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DistaHilar.Core.Chats;
+
+/// <summary>The newest message of a chat, as the chat list shows it.</summary>
+public sealed record MessagePreview(Guid Id, Guid SenderId, string? Text, DateTimeOffset CreatedAt);
+
+/// <summary>A row of my chat list.</summary>
+public sealed record ChatListItem(
+    Guid Id,
+    string Type,
+    string? Title,
+    string? AvatarUrl,
+    MessagePreview? LastMessage,
+    int UnreadCount,
+    int UnreadMentionCount,
+    string MyRole,
+    bool Muted,
+    int MemberCount,
+    PublicProfile? Peer,
+    DateTimeOffset LastActivityAt);
+
+/// <summary>
+/// <c>GET /api/chats</c>: my chats, newest activity first, keyset-paginated, optionally one folder's. A fixed number
+/// of queries per page whatever the number of chats: the page itself, then the dialog peers' profiles in one batch.
+/// Dialogs I deleted for myself stay out until there is activity after that.
+/// </summary>
+public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
+{
+    public async Task<Result<Page<ChatListItem>>> ListAsync(Caller caller, Guid? folderId, PageRequest page, CancellationToken ct)
+    {
+        ListCursor? after = null;
+        if (page.Cursor is not null)
+        {
+            var cursor = Cursor.Decode<ListCursor>(page.Cursor);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Problem;
+            }
+
+            after = cursor.Value;
+        }
+
+        if (folderId is { } folder && !await db.Folders.AnyAsync(f => f.Id == folder && f.UserId == caller.UserId, ct))
+        {
+            return Problem.NotFound("The folder");
+        }
+
+        var rows = db.ChatMembers.AsNoTracking()
+            .Where(m => m.UserId == caller.UserId)
+            .Join(db.Chats.AsNoTracking(), m => m.ChatId, c => c.Id, (m, c) => new { Me = m, Chat = c })
+            .Where(r => r.Me.HiddenAt == null || r.Chat.LastActivityAt > r.Me.HiddenAt);
+        if (folderId is { } inFolder)
+        {
+            rows = rows.Where(r => db.FolderChats.Any(e => e.FolderId == inFolder && e.ChatId == r.Chat.Id));
+        }
+
+        if (after is not null)
+        {
+            rows = rows.Where(r => r.Chat.LastActivityAt < after.LastActivityAt || (r.Chat.LastActivityAt == after.LastActivityAt && r.Chat.Id.CompareTo(after.ChatId) < 0));
+        }
+
+        var found = await rows.OrderByDescending(r => r.Chat.LastActivityAt).ThenByDescending(r => r.Chat.Id).Take(page.Limit + 1).ToListAsync(ct);
+        var shown = found.Take(page.Limit).ToList();
+
+        var peerIds = shown.Where(r => r.Chat.Type == ChatType.Dialog)
+            .Select(r => r.Chat.DialogUserLow == caller.UserId ? r.Chat.DialogUserHigh!.Value : r.Chat.DialogUserLow!.Value)
+            .Distinct()
+            .ToList();
+        var now = time.GetUtcNow();
+        var peers = new Dictionary<Guid, PublicProfile>();
+        if (peerIds.Count > 0)
+        {
+            var users = await db.Users.AsNoTracking().Where(u => peerIds.Contains(u.Id)).ToListAsync(ct);
+            foreach (var profile in await db.ProfilesForAsync(caller.UserId, users, now, ct))
+            {
+                peers[profile.Id] = profile;
+            }
+        }
+
+        var items = shown.Select(r =>
+        {
+            var peer = r.Chat.Type == ChatType.Dialog ? peers[r.Chat.DialogUserLow == caller.UserId ? r.Chat.DialogUserHigh!.Value : r.Chat.DialogUserLow!.Value] : null;
+            return new ChatListItem(
+                r.Chat.Id,
+                r.Chat.Type.Name(),
+                peer is null ? r.Chat.Title : ChatViews.DisplayName(peer),
+                peer?.AvatarUrl ?? r.Chat.AvatarUrl,
+                null, // the newest message and the unread counts arrive with messages (issue 6)
+                0,
+                0,
+                r.Me.Role.Name(),
+                r.Me.MutedUntil > now,
+                r.Chat.MemberCount,
+                peer,
+                r.Chat.LastActivityAt);
+        }).ToList();
+        var next = found.Count > page.Limit ? Cursor.Encode(new ListCursor(shown[^1].Chat.LastActivityAt, shown[^1].Chat.Id)) : null;
+        return new Page<ChatListItem>(items, next);
+    }
+
+    private sealed record ListCursor(DateTimeOffset LastActivityAt, Guid ChatId);
+}
