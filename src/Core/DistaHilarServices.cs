@@ -67,6 +67,7 @@ public static class DistaHilarServices
         services.AddScoped<MemberService>();
         services.AddScoped<TypingRelay>();
         services.AddScoped<ChatList>();
+        services.AddScoped<ChatSearch>();
         services.AddScoped<FolderService>();
         services.AddScoped<HubMethods>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);

@@ -66,11 +66,16 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
 
         var found = await rows.OrderByDescending(r => r.Chat.LastActivityAt).ThenByDescending(r => r.Chat.Id).Take(page.Limit + 1).ToListAsync(ct);
         var shown = found.Take(page.Limit).ToList();
+        var items = await ItemsAsync(caller, shown.Select(r => (r.Chat, r.Me)).ToList(), ct);
+        var next = found.Count > page.Limit ? Cursor.Encode(new ListCursor(shown[^1].Chat.LastActivityAt, shown[^1].Chat.Id)) : null;
+        return new Page<ChatListItem>(items, next);
+    }
 
-        var peerIds = shown.Where(r => r.Chat.Type == ChatType.Dialog)
-            .Select(r => r.Chat.DialogUserLow == caller.UserId ? r.Chat.DialogUserHigh!.Value : r.Chat.DialogUserLow!.Value)
-            .Distinct()
-            .ToList();
+    /// <summary>List items for chats I am in, with the dialog peers' profiles fetched in one batch.</summary>
+    internal async Task<List<ChatListItem>> ItemsAsync(Caller caller, IReadOnlyList<(Chat Chat, ChatMember Me)> rows, CancellationToken ct)
+    {
+        Guid PeerOf(Chat chat) => chat.DialogUserLow == caller.UserId ? chat.DialogUserHigh!.Value : chat.DialogUserLow!.Value;
+        var peerIds = rows.Where(r => r.Chat.Type == ChatType.Dialog).Select(r => PeerOf(r.Chat)).Distinct().ToList();
         var now = time.GetUtcNow();
         var peers = new Dictionary<Guid, PublicProfile>();
         if (peerIds.Count > 0)
@@ -82,9 +87,9 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
             }
         }
 
-        var items = shown.Select(r =>
+        return rows.Select(r =>
         {
-            var peer = r.Chat.Type == ChatType.Dialog ? peers[r.Chat.DialogUserLow == caller.UserId ? r.Chat.DialogUserHigh!.Value : r.Chat.DialogUserLow!.Value] : null;
+            var peer = r.Chat.Type == ChatType.Dialog ? peers[PeerOf(r.Chat)] : null;
             return new ChatListItem(
                 r.Chat.Id,
                 r.Chat.Type.Name(),
@@ -99,8 +104,6 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
                 peer,
                 r.Chat.LastActivityAt);
         }).ToList();
-        var next = found.Count > page.Limit ? Cursor.Encode(new ListCursor(shown[^1].Chat.LastActivityAt, shown[^1].Chat.Id)) : null;
-        return new Page<ChatListItem>(items, next);
     }
 
     private sealed record ListCursor(DateTimeOffset LastActivityAt, Guid ChatId);

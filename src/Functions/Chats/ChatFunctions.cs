@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Chats;
 
-public sealed class ChatFunctions(ChatService chats, ChatList list)
+public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch search)
 {
     /// <summary>My chats, newest activity first; <c>?folderId=</c> limits it to one of my folders.</summary>
     [Function("ListChats")]
@@ -34,6 +34,12 @@ public sealed class ChatFunctions(ChatService chats, ChatList list)
 
         return (await list.ListAsync(context.Caller(), folderId, page.Value, ct)).OkOr();
     }
+
+    /// <summary>My chats, public groups and channels, and users matching <c>?q=</c>, up to <c>?limit=</c> each.</summary>
+    [Function("SearchChats")]
+    public async Task<Results<Ok<ChatSearchResult>, ApiProblem>> Search(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/search")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
+        (await search.SearchAsync(context.Caller(), request.Query["q"], request.Query["limit"], ct)).OkOr();
 
     /// <summary>201 with a new dialog, 200 with the one that already exists.</summary>
     [Function("CreateDialog")]

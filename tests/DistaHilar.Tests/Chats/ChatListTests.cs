@@ -109,4 +109,40 @@ public sealed class ChatListTests(TestEnvironment env)
         await myDevice.WaitForAsync("folder.updated", e => e.GetProperty("data").GetProperty("deleted").GetBoolean());
         Assert.Equal(9, (await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/folders")).GetProperty("items").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Search_finds_my_chats_public_chats_and_users_but_never_private_chats_of_others()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+        var other = await ChatUser.RegisterAsync(http);
+        var word = "zq" + Guid.NewGuid().ToString("N")[..8];
+        var myGroup = await me.CreateGroupAsync(title: $"My {word} group");
+        var theirSecret = await other.CreateGroupAsync(title: $"Secret {word} plans");
+        var theirPublic = await other.CreateGroupAsync("channels", isPublic: true, title: $"Public {word} news");
+        var dialog = (await me.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/chats/dialogs", new { userId = other.Id })).GetProperty("id").GetGuid();
+
+        var found = await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/search?q={word.ToUpperInvariant()}");
+        Assert.Equal([myGroup], found.GetProperty("chats").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+        Assert.Equal([theirPublic], found.GetProperty("publicChats").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+        Assert.DoesNotContain(theirSecret.ToString(), found.ToString(), StringComparison.Ordinal);
+
+        // A dialog is found by the peer's username; the user section finds them too.
+        var byPeer = await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/search?q={other.Account.Username}");
+        Assert.Contains(byPeer.GetProperty("chats").EnumerateArray(), c => c.GetProperty("id").GetGuid() == dialog);
+        Assert.Contains(byPeer.GetProperty("users").EnumerateArray(), u => u.GetProperty("id").GetGuid() == other.Id);
+
+        // Once joined, a public chat moves to my section.
+        await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{theirPublic}/join");
+        var joined = await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/search?q={word}");
+        Assert.Equal(2, joined.GetProperty("chats").GetArrayLength());
+        Assert.Equal(0, joined.GetProperty("publicChats").GetArrayLength());
+
+        await me.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, "api/chats/search?q=");
+        await me.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"api/chats/search?q={new string('a', 65)}");
+        await me.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, "api/chats/search?q=ab&limit=0");
+        // LIKE wildcards are text, not patterns.
+        Assert.Equal(0, (await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/chats/search?q=%25%25%25")).GetProperty("chats").GetArrayLength());
+    }
 }
