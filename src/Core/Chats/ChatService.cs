@@ -324,6 +324,8 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
     {
         db.ChatMembers.Remove(member);
         await db.SaveChangesAsync(ct);
+        // The chat leaves the person's folders too (they may only hold chats they are in).
+        await db.FolderChats.Where(e => e.ChatId == chat.Id && db.Folders.Any(f => f.Id == e.FolderId && f.UserId == member.UserId)).ExecuteDeleteAsync(ct);
         await events.RevokeChatAsync(member.UserId, chat.Id, ct);
         var (seq, count) = await db.NextSeqAsync(chat.Id, -1, ct);
         chat.MemberCount = count;
@@ -335,14 +337,15 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
 
     /// <summary>
     /// The chat and the caller's membership in one query; either may be null. Inside a transaction the chat row is
-    /// locked first, so concurrent changes to one chat (two handovers, a role change racing a leave) run one after
-    /// the other and each sees the other's result.
+    /// locked first (FOR NO KEY UPDATE, so rows that merely reference the chat can still be inserted): concurrent
+    /// changes to one chat (two handovers, a role change racing a leave) run one after the other and each sees the
+    /// other's result.
     /// </summary>
     internal async Task<(Chat? Chat, ChatMember? Me)> LoadAsync(Caller caller, Guid chatId, bool tracked, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM chats WHERE id = {chatId} FOR UPDATE").ToListAsync(ct);
+            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM chats WHERE id = {chatId} FOR NO KEY UPDATE").ToListAsync(ct);
         }
 
         var chats = tracked ? db.Chats : db.Chats.AsNoTracking();

@@ -3,6 +3,7 @@ using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DistaHilar.Core.Chats;
 
@@ -22,10 +23,10 @@ public sealed record TypingRequest(Guid? ChatId, string? Action)
 public sealed record TypingUpdate(Guid ChatId, Guid UserId, string Action);
 
 /// <summary>
-/// Relays <c>typing</c> from a member to the chat's other connections. Only members who may post are relayed (a
-/// channel subscriber does not "type"); anyone else gets an error completion and nothing is sent.
+/// Relays <c>typing</c> from a member of a dialog or group to the chat's other connections; anyone else (a
+/// stranger, anyone in a channel) gets an error completion and nothing is sent.
 /// </summary>
-public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, TimeProvider time)
+public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, TimeProvider time, ILogger<TypingRelay> log)
 {
     public const string Method = "typing";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -55,16 +56,31 @@ public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, 
         var chatId = request.ChatId!.Value;
         var member = await db.ChatMembers.AsNoTracking()
             .Where(m => m.ChatId == chatId && m.UserId == userId)
-            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { c.Type, m.Role })
+            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { c.Type })
             .FirstOrDefaultAsync(ct);
-        if (member is null || !ChatRules.CanPost(member.Type, member.Role))
+        if (member is null)
         {
             return Problem.NotFound("The chat");
         }
 
+        if (member.Type == ChatType.Channel)
+        {
+            // Channel posts speak for the channel: who among the staff is typing is not the subscribers' business.
+            return Problem.Forbidden("Nobody types in a channel.");
+        }
+
         var update = new TypingUpdate(chatId, userId, request.Action!);
         var envelope = new RealtimeEnvelope(Guid.CreateVersion7(), Method, chatId, null, time.GetUtcNow(), update);
-        await signalR.SendToGroupExceptAsync(RealtimeGroups.Chat(chatId), connectionId, Method, [envelope], ct);
+        try
+        {
+            await signalR.SendToGroupExceptAsync(RealtimeGroups.Chat(chatId), connectionId, Method, [envelope], ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Ephemeral: a typing notice the service could not take is dropped, not worth failing the client's call.
+            log.LogInformation("typing in {Chat} not relayed: {Error}", chatId, ex.Message);
+        }
+
         return Done.Value;
     }
 }

@@ -23,7 +23,8 @@ public static class FolderRules
             v.Check(!cleaned.Any(char.IsControl), "name", "Control characters are not allowed.");
         }
 
-        v.Check(icon is null || (icon.Length <= MaxIcon && !icon.Any(char.IsControl)), "icon", $"At most {MaxIcon} characters.");
+        v.Check(icon is null || icon.Trim().Length <= MaxIcon, "icon", $"At most {MaxIcon} characters.");
+        v.Check(icon is null || !icon.Any(char.IsControl), "icon", "Control characters are not allowed.");
         v.Check(chatIds is null || chatIds.Count <= MaxChats, "chatIds", $"At most {MaxChats} chats in a folder.");
         v.Check(chatIds is null || !chatIds.Contains(Guid.Empty), "chatIds", "Every id must be a chat id.");
     }
@@ -40,13 +41,14 @@ public sealed record CreateFolderRequest(string? Name, string? Icon, IReadOnlyLi
     }
 }
 
-/// <summary><c>PATCH /api/folders/{folderId}</c>: absent fields stay; <c>chatIds</c> replaces the whole list.</summary>
+/// <summary><c>PATCH /api/folders/{folderId}</c>: absent fields stay; a blank icon clears it; <c>chatIds</c> replaces the whole list.</summary>
 public sealed record UpdateFolderRequest(string? Name, string? Icon, IReadOnlyList<Guid>? ChatIds)
 {
     public Problem? Validate()
     {
         var v = new Validator();
         FolderRules.Validate(v, Name, nameRequired: false, Icon, ChatIds);
+        v.Check(Name is null || UserRules.Clean(Name) is not null, "name", "A folder's name cannot be blank.");
         v.Check(Name is not null || Icon is not null || ChatIds is not null, "body", "Nothing to change.");
         return v.ToProblem();
     }

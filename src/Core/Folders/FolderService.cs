@@ -32,7 +32,7 @@ public sealed class FolderService(DistaHilarDbContext db, RealtimeEvents events,
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Serialises my folder changes, so two concurrent creations cannot both pass the limit.
-        await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM users WHERE id = {caller.UserId} FOR UPDATE").ToListAsync(ct);
+        await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM users WHERE id = {caller.UserId} FOR NO KEY UPDATE").ToListAsync(ct);
         if (await db.Folders.CountAsync(f => f.UserId == caller.UserId, ct) >= FolderRules.MaxFolders)
         {
             return Problem.Unprocessable($"At most {FolderRules.MaxFolders} folders.");
@@ -44,7 +44,7 @@ public sealed class FolderService(DistaHilarDbContext db, RealtimeEvents events,
             return notMine;
         }
 
-        var folder = new Folder { Id = Guid.CreateVersion7(), UserId = caller.UserId, Name = UserRules.Clean(request.Name)!, Icon = request.Icon, CreatedAt = time.GetUtcNow() };
+        var folder = new Folder { Id = Guid.CreateVersion7(), UserId = caller.UserId, Name = UserRules.Clean(request.Name)!, Icon = UserRules.Clean(request.Icon), CreatedAt = time.GetUtcNow() };
         db.Folders.Add(folder);
         db.FolderChats.AddRange(chatIds.Select(id => new FolderChat { FolderId = folder.Id, ChatId = id }));
         var view = new FolderView(folder.Id, folder.Name, folder.Icon, [.. chatIds.Order()]);
@@ -63,14 +63,14 @@ public sealed class FolderService(DistaHilarDbContext db, RealtimeEvents events,
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var folder = await MineAsync(caller, folderId, ct);
+        var folder = await MineAsync(caller, folderId, ct, locked: true);
         if (folder is null)
         {
             return Problem.NotFound("The folder");
         }
 
-        folder.Name = request.Name is null ? folder.Name : UserRules.Clean(request.Name) ?? folder.Name;
-        folder.Icon = request.Icon ?? folder.Icon;
+        folder.Name = request.Name is null ? folder.Name : UserRules.Clean(request.Name)!;
+        folder.Icon = request.Icon is null ? folder.Icon : UserRules.Clean(request.Icon);
         if (request.ChatIds is { } wanted)
         {
             var chatIds = wanted.Distinct().ToList();
@@ -165,7 +165,7 @@ public sealed class FolderService(DistaHilarDbContext db, RealtimeEvents events,
     {
         if (locked)
         {
-            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM folders WHERE id = {folderId} FOR UPDATE").ToListAsync(ct);
+            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM folders WHERE id = {folderId} FOR NO KEY UPDATE").ToListAsync(ct);
         }
 
         return await db.Folders.FirstOrDefaultAsync(f => f.Id == folderId && f.UserId == caller.UserId, ct);

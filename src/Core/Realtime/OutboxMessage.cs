@@ -62,7 +62,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.Property(m => m.Group).HasMaxLength(160);
         message.Property(m => m.Event).HasMaxLength(64);
         message.Property(m => m.Payload).HasColumnType("jsonb");
-        // The dispatcher's scan: due rows in id order.
+        // The dispatcher's scan: due rows, the longest-due first.
         message.HasIndex(m => new { m.AvailableAt, m.Id });
     }
 }

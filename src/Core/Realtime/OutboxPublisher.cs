@@ -60,7 +60,7 @@ public sealed class OutboxPublisher(
     }
 
     /// <summary>
-    /// Claims due rows (in id order, skipping rows another instance holds) and sends them; returns how many it took
+    /// Claims due rows (the longest-due first, skipping rows another instance holds) and sends them; returns how many it took
     /// and whether the service failed on one.
     /// </summary>
     public async Task<(int Taken, bool Failed)> DispatchDueAsync(int batchSize, CancellationToken ct)
