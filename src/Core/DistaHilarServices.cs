@@ -60,6 +60,7 @@ public static class DistaHilarServices
         services.AddScoped<OutboxDispatcher>();
         services.AddScoped<RealtimeEvents>();
         services.AddScoped<GroupRenewal>();
+        services.AddScoped<StaleConnections>();
         services.AddScoped<RealtimeNegotiation>();
 
         services.AddScoped<ChatViews>();

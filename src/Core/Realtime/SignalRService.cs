@@ -63,6 +63,9 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
 
     public Task<bool> IsUserConnectedAsync(string userId, CancellationToken ct) => ExistsAsync($"users/{Escape(userId)}", ct);
 
+    /// <summary>Whether the service still has this connection (false once it is gone, e.g. after an outage lost its disconnect event).</summary>
+    public Task<bool> IsConnectionAliveAsync(string connectionId, CancellationToken ct) => ExistsAsync($"connections/{Escape(connectionId)}", ct);
+
     public Task<bool> IsUserInGroupAsync(string userId, string group, CancellationToken ct) =>
         ExistsAsync($"users/{Escape(userId)}/groups/{Escape(group)}", ct);
 

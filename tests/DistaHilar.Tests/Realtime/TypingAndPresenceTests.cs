@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;
@@ -84,5 +85,40 @@ public sealed class TypingAndPresenceTests(TestEnvironment env)
 
         Assert.Equal(before, peerEvents.Events.Count(e => e.Target == "presence" && e.Data.GetProperty("userId").GetGuid() == watched.Id));
         Assert.DoesNotContain(strangerEvents.Events, e => e.Target == "presence" && e.Data.GetProperty("userId").GetGuid() == watched.Id);
+    }
+
+    [Fact]
+    public async Task Housekeeping_drops_connections_the_service_no_longer_has_and_keeps_live_ones()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var live = await ChatUser.RegisterAsync(http);
+        var lost = await ChatUser.RegisterAsync(http);
+        await using var liveEvents = await EventProbe.ConnectAsync(app.BaseAddress, live.Token);
+        await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
+        await Eventually.True(async () => await CountAsync(db, $"SELECT count(*) FROM user_connections WHERE user_id = '{live.Id}'") == 1, TimeSpan.FromSeconds(10), "the live connection's row");
+        // A connection whose disconnect never arrived, and make both old enough to be checked.
+        await using (var insert = db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, connected_at) VALUES ('lost-{Guid.NewGuid():N}', '{lost.Id}', now() - interval '2 hours')"))
+        {
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using (var age = db.CreateCommand($"UPDATE user_connections SET connected_at = now() - interval '2 hours' WHERE user_id = '{live.Id}'"))
+        {
+            await age.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var run = await http.PostAsJsonAsync("admin/functions/Housekeeping", new { input = "" }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+
+        await Eventually.True(async () => await CountAsync(db, $"SELECT count(*) FROM user_connections WHERE user_id = '{lost.Id}'") == 0, TimeSpan.FromSeconds(20), "the lost connection to be dropped");
+        Assert.Equal(1, await CountAsync(db, $"SELECT count(*) FROM users WHERE id = '{lost.Id}' AND last_seen_at > now() - interval '1 minute'"));
+        Assert.Equal(1, await CountAsync(db, $"SELECT count(*) FROM user_connections WHERE user_id = '{live.Id}'"));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 }
