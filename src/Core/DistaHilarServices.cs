@@ -6,6 +6,7 @@ using DistaHilar.Core.Data;
 using DistaHilar.Core.Folders;
 using DistaHilar.Core.Health;
 using DistaHilar.Core.Maintenance;
+using DistaHilar.Core.Messages;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
@@ -70,6 +71,8 @@ public static class DistaHilarServices
         services.AddScoped<ChatList>();
         services.AddScoped<ChatSearch>();
         services.AddScoped<FolderService>();
+        services.AddScoped<MessageService>();
+        services.AddScoped<MessageEdits>();
         services.AddScoped<HubMethods>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;

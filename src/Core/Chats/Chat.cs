@@ -45,6 +45,9 @@ public sealed class Chat
 
     public int MemberCount { get; set; }
 
+    /// <summary>The last message sequence number given out (messages are numbered 1, 2, 3 … per chat, no gaps).</summary>
+    public long LastMessageSeq { get; set; }
+
     /// <summary>Dialogs only: the two users in a fixed order, unique together, so each pair has one dialog.</summary>
     public Guid? DialogUserLow { get; init; }
 

@@ -26,7 +26,8 @@ public sealed record ChatListItem(
 
 /// <summary>
 /// <c>GET /api/chats</c>: my chats, newest activity first, keyset-paginated, optionally one folder's. A fixed number
-/// of queries per page whatever the number of chats: the page itself, then the dialog peers' profiles in one batch.
+/// of queries per page whatever the number of chats: the page itself, the dialog peers' profiles in one batch, the
+/// newest messages and the unread counts.
 /// Dialogs I deleted for myself stay out until there is activity after that.
 /// </summary>
 public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
@@ -87,6 +88,27 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
             }
         }
 
+        // Two more queries for the whole page: each chat's newest live message, and my unread and unread-mention
+        // counts (messages after my read pointer, not mine, not deleted).
+        var chatIds = rows.Select(r => r.Chat.Id).ToList();
+        var me = caller.UserId;
+        var lastMessages = chatIds.Count == 0
+            ? []
+            : await db.Messages.AsNoTracking()
+                .Where(m => chatIds.Contains(m.ChatId) && m.DeletedAt == null)
+                .GroupBy(m => m.ChatId)
+                .Select(g => g.OrderByDescending(m => m.Seq).First())
+                .ToDictionaryAsync(m => m.ChatId, ct);
+        var unread = chatIds.Count == 0
+            ? []
+            : await db.Messages.AsNoTracking()
+                .Where(m => chatIds.Contains(m.ChatId) && m.DeletedAt == null && m.SenderId != me)
+                .Join(db.ChatMembers.Where(cm => cm.UserId == me), m => m.ChatId, cm => cm.ChatId, (m, cm) => new { m.ChatId, m.Seq, cm.ReadSeq, m.Mentions })
+                .Where(x => x.Seq > x.ReadSeq)
+                .GroupBy(x => x.ChatId)
+                .Select(g => new { ChatId = g.Key, Count = g.Count(), Mentions = g.Count(x => x.Mentions.Contains(me)) })
+                .ToDictionaryAsync(x => x.ChatId, ct);
+
         return rows.Select(r =>
         {
             var peer = r.Chat.Type == ChatType.Dialog ? peers[PeerOf(r.Chat)] : null;
@@ -95,9 +117,9 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
                 r.Chat.Type.Name(),
                 peer is null ? r.Chat.Title : ChatViews.DisplayName(peer),
                 peer?.AvatarUrl ?? r.Chat.AvatarUrl,
-                null, // the newest message and the unread counts arrive with messages (issue 6)
-                0,
-                0,
+                lastMessages.TryGetValue(r.Chat.Id, out var last) ? new MessagePreview(last.Id, last.SenderId, Messages.MessageRules.Preview(last.Text), last.CreatedAt) : null,
+                unread.TryGetValue(r.Chat.Id, out var counts) ? counts.Count : 0,
+                counts?.Mentions ?? 0,
                 r.Me.Role.Name(),
                 r.Me.MutedUntil > now,
                 r.Chat.MemberCount,

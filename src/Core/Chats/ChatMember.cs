@@ -29,6 +29,9 @@ public sealed class ChatMember
 
     /// <summary>A dialog "deleted for me": out of my chat list until a new message arrives.</summary>
     public DateTimeOffset? HiddenAt { get; set; }
+
+    /// <summary>My read pointer: the message sequence number I have read up to. Only moves forward.</summary>
+    public long ReadSeq { get; set; }
 }
 
 /// <summary>Someone removed from a group or channel: they cannot come back by link or public join, only when added again.</summary>

@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Folders;
+using DistaHilar.Core.Messages;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
@@ -33,6 +34,10 @@ public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> op
     public DbSet<ChatBan> ChatBans => Set<ChatBan>();
 
     public DbSet<Folder> Folders => Set<Folder>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<HiddenMessage> HiddenMessages => Set<HiddenMessage>();
 
     public DbSet<FolderChat> FolderChats => Set<FolderChat>();
 

@@ -153,6 +153,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_activity_at");
 
+                    b.Property<long>("LastMessageSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_message_seq");
+
                     b.Property<int>("MemberCount")
                         .HasColumnType("integer")
                         .HasColumnName("member_count");
@@ -251,6 +255,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.Property<DateTimeOffset?>("MutedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("muted_until");
+
+                    b.Property<long>("ReadSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_seq");
 
                     b.Property<short>("Role")
                         .HasColumnType("smallint")
@@ -351,6 +359,100 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasDatabaseName("ix_folder_chats_chat_id");
 
                     b.ToTable("folder_chats", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.HasKey("UserId", "MessageId")
+                        .HasName("pk_hidden_messages");
+
+                    b.HasIndex("ChatId")
+                        .HasDatabaseName("ix_hidden_messages_chat_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_hidden_messages_message_id");
+
+                    b.ToTable("hidden_messages", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Messages.Message", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<string>("ClientMessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_message_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
+
+                    b.PrimitiveCollection<Guid[]>("Mentions")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("mentions");
+
+                    b.Property<Guid?>("ReplyToId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reply_to_id");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_messages");
+
+                    b.HasIndex("SenderId")
+                        .HasDatabaseName("ix_messages_sender_id");
+
+                    b.HasIndex("ChatId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_chat_id_seq");
+
+                    b.HasIndex("ChatId", "SenderId", "ClientMessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_chat_id_sender_id_client_message_id")
+                        .HasFilter("client_message_id IS NOT NULL");
+
+                    b.ToTable("messages", (string)null);
                 });
 
             modelBuilder.Entity("DistaHilar.Core.RateLimiting.RateLimitCounter", b =>
@@ -681,6 +783,47 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_folder_chats_folders_folder_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hidden_messages_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hidden_messages_messages_message_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hidden_messages_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Messages.Message", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_messages_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("SenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_messages_users_sender_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>

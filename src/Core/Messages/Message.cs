@@ -1,0 +1,76 @@
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>A message in a chat, numbered by <see cref="Seq"/> (1, 2, 3 … per chat, in commit order, no gaps).</summary>
+public sealed class Message
+{
+    public Guid Id { get; init; }
+
+    public Guid ChatId { get; init; }
+
+    public long Seq { get; init; }
+
+    public Guid SenderId { get; init; }
+
+    /// <summary>The sender's idempotency key: a retry with the same key returns this message instead of a duplicate.</summary>
+    public string? ClientMessageId { get; init; }
+
+    public string? Text { get; set; }
+
+    public Guid? ReplyToId { get; init; }
+
+    /// <summary>Users mentioned with <c>@username</c> who were members when it was sent: their unread-mention counts.</summary>
+    public Guid[] Mentions { get; init; } = [];
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? EditedAt { get; set; }
+
+    /// <summary>Deleted for everyone: the row stays as a tombstone (so sequence numbers keep no holes) without content.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> message)
+    {
+        message.ToTable("messages");
+        message.HasKey(m => m.Id);
+        message.Property(m => m.Text).HasMaxLength(MessageRules.MaxText);
+        message.Property(m => m.ClientMessageId).HasMaxLength(MessageRules.MaxClientMessageId);
+        message.HasOne<Chat>().WithMany().HasForeignKey(m => m.ChatId).OnDelete(DeleteBehavior.Cascade);
+        message.HasOne<User>().WithMany().HasForeignKey(m => m.SenderId).OnDelete(DeleteBehavior.Restrict);
+        // History pages (before/after/around), the last message and unread counts: everything walks (chat_id, seq).
+        message.HasIndex(m => new { m.ChatId, m.Seq }).IsUnique();
+        // Idempotent sends: one message per (chat, sender, clientMessageId).
+        message.HasIndex(m => new { m.ChatId, m.SenderId, m.ClientMessageId }).IsUnique().HasFilter("client_message_id IS NOT NULL");
+    }
+}
+
+/// <summary>A message deleted "for me": hidden from that member's history only.</summary>
+public sealed class HiddenMessage
+{
+    public Guid UserId { get; init; }
+
+    public Guid MessageId { get; init; }
+
+    public Guid ChatId { get; init; }
+}
+
+internal sealed class HiddenMessageConfiguration : IEntityTypeConfiguration<HiddenMessage>
+{
+    public void Configure(EntityTypeBuilder<HiddenMessage> hidden)
+    {
+        hidden.ToTable("hidden_messages");
+        // History pages anti-join on (user_id, message_id).
+        hidden.HasKey(h => new { h.UserId, h.MessageId });
+        hidden.HasOne<User>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
+        hidden.HasOne<Message>().WithMany().HasForeignKey(h => h.MessageId).OnDelete(DeleteBehavior.Cascade);
+        hidden.HasOne<Chat>().WithMany().HasForeignKey(h => h.ChatId).OnDelete(DeleteBehavior.Cascade);
+        hidden.HasIndex(h => h.ChatId);
+    }
+}

@@ -1,0 +1,230 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>
+/// Sending, history and read pointers. A send takes the chat's next message and event numbers under the chat row's
+/// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox).
+/// </summary>
+public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+{
+    public const string Created = "message.created";
+    public const int DefaultPage = 50;
+    public const int MaxPage = 100;
+    private const string ClientMessageIdIndex = "ix_messages_chat_id_sender_id_client_message_id";
+
+    /// <summary>201 with the new message, or the original (Created false) for a clientMessageId already used.</summary>
+    public async Task<Result<(MessageView Message, bool Created)>> SendAsync(Caller caller, Guid chatId, SendMessageRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        // A retry is answered with the original, but only to someone who may still post here.
+        var (current, mine) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (ChatService.Visible(current, mine) is null && ChatRules.CanPost(current!.Type, mine!.Role)
+            && await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried)
+        {
+            return (retried, false);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
+        if (ChatService.Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanPost(chat!.Type, me!.Role))
+        {
+            return Problem.Forbidden("Only the owner and admins post in a channel.");
+        }
+
+        Message? replyTo = null;
+        if (request.ReplyToId is { } replyId)
+        {
+            replyTo = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == replyId && m.ChatId == chatId && m.DeletedAt == null, ct);
+            if (replyTo is null)
+            {
+                return Problem.Validation("replyToId", "Not a message of this chat.");
+            }
+        }
+
+        var names = MessageRules.MentionedUsernames(request.Text).ToArray();
+        var mentions = names.Length == 0
+            ? []
+            : await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId != caller.UserId)
+                .Join(db.Users.Where(u => u.Username != null && names.Contains(u.Username)), m => m.UserId, u => u.Id, (m, u) => u.Id)
+                .ToArrayAsync(ct);
+
+        var now = time.GetUtcNow();
+        var (seq, eventSeq) = await NextNumbersAsync(chatId, now, ct);
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(now),
+            ChatId = chatId,
+            Seq = seq,
+            SenderId = caller.UserId,
+            ClientMessageId = request.ClientMessageId,
+            Text = request.Text,
+            ReplyToId = replyTo?.Id,
+            Mentions = mentions,
+            CreatedAt = now,
+        };
+        db.Messages.Add(message);
+        // My own message is read by me.
+        me.ReadSeq = Math.Max(me.ReadSeq, seq);
+        var view = View(message, replyTo);
+        events.ToChat(chatId, eventSeq, Created, view);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ClientMessageIdIndex })
+        {
+            // The same clientMessageId raced in from a retry: the one that committed is the message.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            events.Discard();
+            return (await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) ?? throw new InvalidOperationException("The winning send is gone."), false);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return (view, true);
+    }
+
+    /// <summary>
+    /// Newest first. <paramref name="before"/> / <paramref name="after"/> / <paramref name="around"/> a message id
+    /// (at most one); each page is one index range scan on (chat_id, seq), so its cost does not depend on depth.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<MessageView>>> HistoryAsync(Caller caller, Guid chatId, Guid? before, Guid? after, Guid? around, int limit, CancellationToken ct)
+    {
+        if (new[] { before, after, around }.Count(a => a is not null) > 1)
+        {
+            return Problem.Validation("before", "Use at most one of before, after and around.");
+        }
+
+        var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (chat is null || (member is null && !ChatRules.IsPreviewable(chat)))
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        long? anchor = null;
+        if ((before ?? after ?? around) is { } anchorId)
+        {
+            anchor = await db.Messages.Where(m => m.Id == anchorId && m.ChatId == chatId).Select(m => (long?)m.Seq).FirstOrDefaultAsync(ct);
+            if (anchor is null)
+            {
+                return Problem.NotFound("The message");
+            }
+        }
+
+        var me = caller.UserId;
+        var live = db.Messages.AsNoTracking()
+            .Where(m => m.ChatId == chatId && m.DeletedAt == null)
+            .Where(m => !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id));
+        List<Message> page;
+        if (after is not null)
+        {
+            page = await live.Where(m => m.Seq > anchor).OrderBy(m => m.Seq).Take(limit).ToListAsync(ct);
+            page.Reverse();
+        }
+        else if (around is not null)
+        {
+            var newer = await live.Where(m => m.Seq > anchor).OrderBy(m => m.Seq).Take(limit / 2).ToListAsync(ct);
+            var older = await live.Where(m => m.Seq <= anchor).OrderByDescending(m => m.Seq).Take(limit - newer.Count).ToListAsync(ct);
+            newer.Reverse();
+            page = [.. newer, .. older];
+        }
+        else
+        {
+            var query = before is null ? live : live.Where(m => m.Seq < anchor);
+            page = await query.OrderByDescending(m => m.Seq).Take(limit).ToListAsync(ct);
+        }
+
+        var replyIds = page.Where(m => m.ReplyToId is not null).Select(m => m.ReplyToId!.Value).Distinct().ToList();
+        var replies = replyIds.Count == 0
+            ? new Dictionary<Guid, Message>()
+            : await db.Messages.AsNoTracking().Where(m => replyIds.Contains(m.Id) && m.DeletedAt == null).ToDictionaryAsync(m => m.Id, ct);
+        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null)).ToList();
+    }
+
+    /// <summary>Moves my read pointer forward to the message (never back) and returns what is still unread.</summary>
+    public async Task<Result<ReadState>> ReadAsync(Caller caller, Guid chatId, ReadRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var member = await db.ChatMembers.AnyAsync(m => m.ChatId == chatId && m.UserId == caller.UserId, ct);
+        if (!member)
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        var seq = await db.Messages.Where(m => m.Id == request.UpToMessageId && m.ChatId == chatId).Select(m => (long?)m.Seq).FirstOrDefaultAsync(ct);
+        if (seq is null)
+        {
+            return Problem.NotFound("The message");
+        }
+
+        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, seq.Value), ct);
+        var readSeq = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId).Select(m => m.ReadSeq).FirstAsync(ct);
+        var unread = await db.Messages.CountAsync(m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != caller.UserId && m.DeletedAt == null, ct);
+        return new ReadState(chatId, readSeq, unread);
+    }
+
+    internal static MessageView View(Message message, Message? replyTo) => new(
+        message.Id,
+        message.ChatId,
+        message.SenderId,
+        message.Text,
+        replyTo is null ? null : new ReplyPreview(replyTo.Id, replyTo.SenderId, MessageRules.Preview(replyTo.Text)),
+        null,
+        [],
+        [],
+        false,
+        message.EditedAt,
+        message.CreatedAt,
+        message.Seq,
+        message.ClientMessageId);
+
+    private async Task<MessageView?> ExistingAsync(Caller caller, Guid chatId, string clientMessageId, CancellationToken ct)
+    {
+        var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ChatId == chatId && m.SenderId == caller.UserId && m.ClientMessageId == clientMessageId, ct);
+        if (message is null)
+        {
+            return null;
+        }
+
+        var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
+        return View(message, replyTo);
+    }
+
+    /// <summary>The next message and event numbers, and the chat's activity time, in one statement under the row lock.</summary>
+    private async Task<(long Seq, long EventSeq)> NextNumbersAsync(Guid chatId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = """
+            UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @now
+            WHERE id = @id RETURNING last_message_seq, event_seq
+            """;
+        command.Parameters.Add(new NpgsqlParameter("id", chatId));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt64(1)) : throw new InvalidOperationException($"Chat {chatId} is gone.");
+    }
+}

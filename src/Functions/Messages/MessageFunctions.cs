@@ -1,0 +1,78 @@
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Messages;
+using DistaHilar.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DistaHilar.Functions.Messages;
+
+public sealed class MessageFunctions(MessageService messages, MessageEdits edits)
+{
+    /// <summary>201 with the new message; 200 with the original for a clientMessageId already used.</summary>
+    [Function("SendMessage")]
+    public async Task<Results<Created<MessageView>, Ok<MessageView>, ApiProblem>> Send(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/messages")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<SendMessageRequest>(request, ct);
+        var result = body.IsSuccess ? await messages.SendAsync(context.Caller(), chatId, body.Value, ct) : body.Problem;
+        if (!result.IsSuccess)
+        {
+            return new ApiProblem(result.Problem);
+        }
+
+        var (message, created) = result.Value;
+        return created ? TypedResults.Created($"/api/chats/{chatId}/messages/{message.Id}", message) : TypedResults.Ok(message);
+    }
+
+    /// <summary>Newest first; <c>?before=</c>, <c>?after=</c> or <c>?around=</c> a message id, and <c>?limit=</c>.</summary>
+    [Function("ListMessages")]
+    public async Task<Results<Ok<ItemList<MessageView>>, ApiProblem>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}/messages")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var page = request.Page();
+        var anchors = new Dictionary<string, Guid?>();
+        var v = new Validator();
+        foreach (var name in new[] { "before", "after", "around" })
+        {
+            var text = request.Query[name].ToString();
+            anchors[name] = text.Length == 0 ? null : Guid.TryParse(text, out var id) ? id : null;
+            v.Check(text.Length == 0 || anchors[name] is not null, name, "Must be a message id.");
+        }
+
+        var problem = page.IsSuccess ? v.ToProblem() : page.Problem;
+        if (problem is not null)
+        {
+            return new ApiProblem(problem);
+        }
+
+        var result = await messages.HistoryAsync(context.Caller(), chatId, anchors["before"], anchors["after"], anchors["around"], page.Value!.Limit, ct);
+        return result.IsSuccess ? TypedResults.Ok(new ItemList<MessageView>(result.Value)) : new ApiProblem(result.Problem);
+    }
+
+    /// <summary>Moves my read pointer forward (never back); answers where it is and what is still unread.</summary>
+    [Function("ReadChat")]
+    public async Task<Results<Ok<ReadState>, ApiProblem>> Read(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/read")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<ReadRequest>(request, ct);
+        return (body.IsSuccess ? await messages.ReadAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).OkOr();
+    }
+
+    [Function("EditMessage")]
+    public async Task<Results<Ok<MessageView>, ApiProblem>> Edit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "chats/{chatId:guid}/messages/{messageId:guid}")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<EditMessageRequest>(request, ct);
+        return (body.IsSuccess ? await edits.EditAsync(context.Caller(), chatId, messageId, body.Value, ct) : body.Problem).OkOr();
+    }
+
+    /// <summary><c>{messageIds, forEveryone}</c>: all of them or none.</summary>
+    [Function("DeleteMessages")]
+    public async Task<Results<NoContent, ApiProblem>> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/messages/delete")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<DeleteMessagesRequest>(request, ct);
+        return (body.IsSuccess ? await edits.DeleteAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).NoContentOr();
+    }
+}
