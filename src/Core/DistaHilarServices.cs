@@ -73,6 +73,8 @@ public static class DistaHilarServices
         services.AddScoped<FolderService>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
+        services.AddSingleton<ReadEventSender>();
+        services.AddScoped<ReadStateAggregator>();
         services.AddScoped<HubMethods>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;

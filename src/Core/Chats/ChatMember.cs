@@ -32,6 +32,9 @@ public sealed class ChatMember
 
     /// <summary>My read pointer: the message sequence number I have read up to. Only moves forward.</summary>
     public long ReadSeq { get; set; }
+
+    /// <summary>How far the read-state aggregator has counted my reads into messages' read counts (never past <see cref="ReadSeq"/>).</summary>
+    public long ReadAppliedSeq { get; set; }
 }
 
 /// <summary>Someone removed from a group or channel: they cannot come back by link or public join, only when added again.</summary>

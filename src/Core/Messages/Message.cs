@@ -28,6 +28,9 @@ public sealed class Message
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>How many members other than the sender have read it (in channels: its views), kept by the aggregator.</summary>
+    public int ReadCount { get; set; }
+
     public DateTimeOffset? EditedAt { get; set; }
 
     /// <summary>Deleted for everyone: the row stays as a tombstone (so sequence numbers keep no holes) without content.</summary>

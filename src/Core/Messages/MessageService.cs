@@ -13,7 +13,7 @@ namespace DistaHilar.Core.Messages;
 /// Sending, history and read pointers. A send takes the chat's next message and event numbers under the chat row's
 /// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox).
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -179,8 +179,15 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return Problem.NotFound("The message");
         }
 
-        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
+        var moved = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, seq.Value), ct);
+        if (moved > 0)
+        {
+            // Read counts and read.updated are the aggregator's (coalesced). If this fails the client's retry of the
+            // same read queues it again; the aggregator applies whatever the pointer says then.
+            await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
+        }
+
         var readSeq = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId).Select(m => m.ReadSeq).FirstAsync(ct);
         var unread = await db.Messages.CountAsync(m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != caller.UserId && m.DeletedAt == null, ct);
         return new ReadState(chatId, readSeq, unread);

@@ -181,4 +181,46 @@ public sealed class MessageTests(TestEnvironment env)
         await owner.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"api/chats/{chatId}/messages/delete", new { messageIds = new[] { other } });
         await owner.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"api/chats/{chatId}/messages/delete", new { messageIds = Array.Empty<Guid>(), forEveryone = true });
     }
+
+    [Fact]
+    public async Task The_read_state_aggregator_counts_each_read_once_and_announces_it()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var writer = await ChatUser.RegisterAsync(http);
+        var b = await ChatUser.RegisterAsync(http);
+        var c = await ChatUser.RegisterAsync(http);
+        await using var writerEvents = await EventProbe.ConnectAsync(app.BaseAddress, writer.Token);
+        var chatId = await writer.CreateGroupAsync(members: [b, c]);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await writer.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{chatId}/messages", Text($"r{i}"))).GetProperty("id").GetGuid());
+        }
+
+        await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{chatId}/read", new { upToMessageId = ids[1] });
+        var announced = await writerEvents.WaitForAsync("read.updated", e => e.GetProperty("data").GetProperty("userId").GetGuid() == b.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, announced.Data.GetProperty("readSeq").GetInt64());
+
+        // The same event delivered again (as a queue may) changes nothing.
+        var servers = await env.ServersAsync();
+        var queue = Core.Storage.StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient("read-state");
+        for (var i = 0; i < 2; i++)
+        {
+            await queue.SendMessageAsync(JsonSerializer.Serialize(new { chatId, userId = b.Id }), TestContext.Current.CancellationToken);
+        }
+
+        await c.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{chatId}/read", new { upToMessageId = ids[2] });
+        await writerEvents.WaitForAsync("read.updated", e => e.GetProperty("data").GetProperty("userId").GetGuid() == c.Id, TimeSpan.FromSeconds(30));
+        await Eventually.True(
+            async () => (await queue.GetPropertiesAsync(TestContext.Current.CancellationToken)).Value.ApproximateMessagesCount == 0,
+            TimeSpan.FromSeconds(30),
+            "the read-state queue to drain");
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString);
+        await using var counts = db.CreateCommand($"SELECT string_agg(read_count::text, ',' ORDER BY seq) FROM messages WHERE chat_id = '{chatId}'");
+        // Read by b and c, by b and c, by c only.
+        Assert.Equal("2,2,1", (string?)await counts.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        Assert.Single(writerEvents.Events, e => e.Target == "read.updated" && e.Data.GetProperty("userId").GetGuid() == b.Id);
+    }
 }

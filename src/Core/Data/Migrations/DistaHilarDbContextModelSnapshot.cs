@@ -256,6 +256,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("muted_until");
 
+                    b.Property<long>("ReadAppliedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_applied_seq");
+
                     b.Property<long>("ReadSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("read_seq");
@@ -419,6 +423,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("uuid[]")
                         .HasColumnName("mentions");
+
+                    b.Property<int>("ReadCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("read_count");
 
                     b.Property<Guid?>("ReplyToId")
                         .HasColumnType("uuid")

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>A member's read pointer moved; the aggregator reads the pointer itself, so any number of these coalesce.</summary>
+public sealed record ReadEvent(Guid ChatId, Guid UserId);
+
+/// <summary><c>read.updated</c>: a member has read the chat up to <c>ReadSeq</c> (a message's seq).</summary>
+public sealed record ReadUpdated(Guid ChatId, Guid UserId, long ReadSeq);
+
+/// <summary>
+/// The <c>read-state</c> queue's handler. For the member's reads not yet counted (between their applied and current
+/// pointers) it adds one to each message's read count (a channel post's view count) and announces <c>read.updated</c>
+/// to dialogs and groups. Idempotent: the applied pointer moves in the same transaction, so a message handled twice,
+/// or many messages for one pointer move, count once.
+/// </summary>
+public sealed class ReadStateAggregator(DistaHilarDbContext db, RealtimeEvents events)
+{
+    public const string Queue = "read-state";
+    public const string Event = "read.updated";
+
+    public async Task ApplyAsync(ReadEvent read, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var member = await db.ChatMembers
+            .FromSql($"SELECT * FROM chat_members WHERE chat_id = {read.ChatId} AND user_id = {read.UserId} FOR NO KEY UPDATE")
+            .FirstOrDefaultAsync(ct);
+        if (member is null || member.ReadSeq <= member.ReadAppliedSeq)
+        {
+            return; // left the chat, or nothing new: handled already
+        }
+
+        var type = await db.Chats.Where(c => c.Id == read.ChatId).Select(c => c.Type).FirstAsync(ct);
+        var (from, to) = (member.ReadAppliedSeq, member.ReadSeq);
+        await db.Messages
+            .Where(m => m.ChatId == read.ChatId && m.Seq > from && m.Seq <= to && m.SenderId != read.UserId && m.DeletedAt == null)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadCount, x => x.ReadCount + 1), ct);
+        member.ReadAppliedSeq = to;
+        await db.SaveChangesAsync(ct);
+        if (type != ChatType.Channel)
+        {
+            // Channels count views silently: telling every subscriber about every other subscriber's reads would not scale.
+            var (seq, _) = await db.NextSeqAsync(read.ChatId, 0, ct);
+            events.ToChat(read.ChatId, seq, Event, new ReadUpdated(read.ChatId, read.UserId, to));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+    }
+}
+
+/// <summary>Puts read events on the aggregator's queue (created on first use).</summary>
+public sealed class ReadEventSender(StorageClients storage)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private volatile QueueClient? ready;
+
+    public async Task EnqueueAsync(ReadEvent read, CancellationToken ct)
+    {
+        var queue = ready;
+        if (queue is null)
+        {
+            queue = storage.Queues.GetQueueClient(ReadStateAggregator.Queue);
+            await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+            ready = queue;
+        }
+
+        await queue.SendMessageAsync(JsonSerializer.Serialize(read, Json), ct);
+    }
+}
