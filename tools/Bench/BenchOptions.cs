@@ -12,19 +12,26 @@ internal sealed record BenchOptions
           --concurrency <list>  comma-separated worker counts, one level each (default: 1,8,32)
           --duration <seconds>  measured time per level (default: 10)
           --warmup <seconds>    unrecorded time before each level (default: 3; 0 for none)
-          --timeout <seconds>   per-request timeout (default: 30)
+          --timeout <seconds>   per-request timeout (default: 30); for fanout also how long one event may take to
+                                reach every client
+          --receivers <list>    fanout: comma-separated receiver counts N, one level each (default: 2,50,500);
+                                each level registers an owner and N members, makes one group of them and
+                                connects N SignalR clients through /api/negotiate
+          --messages <count>    fanout: measured events per level, sent one at a time (default: 200)
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
-                                (a bare host:port/ gets the route prefix api/; worker memory is then not known).
-                                Without --url a throwaway stack (PostgreSQL, PgBouncer, Azurite, the app under
-                                the DevHost) is started from src/Functions/bin/Release (else Debug) and stopped after;
-                                as every request comes from 127.0.0.1, it gets generous abuse limits:
+                                (a bare host:port/ gets the route prefix api/; worker memory and fanout's SignalR
+                                REST calls are then not known). Without --url a throwaway stack (PostgreSQL,
+                                PgBouncer, Azurite, the SignalR emulator, the app under the DevHost) is started
+                                from src/Functions/bin/Release (else Debug) and stopped after; as every request
+                                comes from 127.0.0.1, it gets generous abuse limits:
         {settings}
-                                An app given with --url keeps its own limits: for the register and login scenarios
-                                start it with limits at least that generous, or the run fills up with 429s.
+                                An app given with --url keeps its own limits: for the register, login and fanout
+                                scenarios start it with limits at least that generous, or the run fills up with 429s.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 
-        exit codes: 0 success, 1 a level had more than 1% errors, 2 bad arguments, 130 interrupted
+        exit codes: 0 success, 1 a level had more than 1% errors (fanout: any missed delivery or error), 2 bad arguments,
+                    130 interrupted
         """;
 
     public string Scenario { get; init; } = "health";
@@ -36,6 +43,10 @@ internal sealed record BenchOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public IReadOnlyList<int> Receivers { get; init; } = [2, 50, 500];
+
+    public int Messages { get; init; } = 200;
 
     public Uri? Url { get; init; }
 
@@ -79,17 +90,18 @@ internal sealed record BenchOptions
                     error = $"Unknown scenario '{value}'; known: {string.Join(", ", scenarios)}.";
                     return null;
                 case "--concurrency":
-                    var levels = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1024 ? n : -1)
-                        .ToList();
-                    if (levels.Count == 0 || levels.Contains(-1))
-                    {
-                        error = $"--concurrency wants a comma-separated list of integers 1..1024, not '{value}'.";
-                        return null;
-                    }
-
-                    options = options with { Concurrency = levels };
+                    options = options with { Concurrency = Counts(name, value, max: 1024, ref error) };
                     break;
+                case "--receivers":
+                    options = options with { Receivers = Counts(name, value, max: 2000, ref error) };
+                    break;
+                case "--messages" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var messages) && messages is >= 1 and <= 10_000:
+                    options = options with { Messages = messages };
+                    break;
+                case "--messages":
+                    // Bounded: a level keeps messages × receivers timestamps, and its tokens last 15 minutes.
+                    error = $"--messages wants an integer 1..10000, not '{value}'.";
+                    return null;
                 case "--duration":
                     options = options with { Duration = Seconds(name, value, min: 0.1, ref error) };
                     break;
@@ -124,6 +136,19 @@ internal sealed record BenchOptions
         }
 
         return options;
+    }
+
+    private static List<int> Counts(string name, string value, int max, ref string? error)
+    {
+        var counts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n : -1)
+            .ToList();
+        if (counts.Count == 0 || counts.Contains(-1))
+        {
+            error = $"{name} wants a comma-separated list of integers 1..{max}, not '{value}'.";
+        }
+
+        return counts;
     }
 
     // An hour caps any level: a mistyped duration must not turn into a run that never ends.

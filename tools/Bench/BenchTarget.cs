@@ -1,6 +1,7 @@
 using System.Globalization;
 using DistaHilar.Dev;
 using DistaHilar.LocalServices;
+using DistaHilar.SignalREmulator;
 using Microsoft.Extensions.Logging;
 
 namespace DistaHilar.Bench;
@@ -86,6 +87,26 @@ internal sealed class BenchTarget : IAsyncDisposable
     /// <summary>"key=value, ..." in key order, for the console.</summary>
     public static string Describe(IReadOnlyDictionary<string, string?> settings) =>
         string.Join(", ", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
+
+    /// <summary>The app's SignalR REST calls so far, by kind; null for a running app (its service is not ours to count).</summary>
+    public RestCalls? SignalRRestCalls => environment?.SignalR.RestCalls;
+
+    /// <summary>
+    /// Waits until the SignalR sessions open now have ended and their disconnects reached the app (at once for a
+    /// running app); false if that took longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitForSignalRSessionsAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await (environment?.SignalR.SessionsEnded ?? Task.CompletedTask).WaitAsync(timeout, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     public WorkerMemory.Reading ReadMemory() =>
         environment is null ? WorkerMemory.Unknown : WorkerMemory.Read(environment.Host.WorkerProcessId);

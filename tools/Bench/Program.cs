@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
-using DistaHilar.Bench.Scenarios;
 using DistaHilar.Bench;
+using DistaHilar.Bench.Fanout;
+using DistaHilar.Bench.Scenarios;
 using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
 // DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
+// DistaHilar.Bench --scenario fanout [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -20,8 +22,7 @@ if (options.Help)
     return 0;
 }
 
-var scenario = ScenarioCatalog.Get(options.Scenario);
-var jsonPath = options.JsonPath ?? Path.Combine(RepoRoot.Find(), "bench-results", scenario.Name + ".json");
+var jsonPath = options.JsonPath ?? Path.Combine(RepoRoot.Find(), "bench-results", options.Scenario + ".json");
 
 // Only problems show: the stack's and the worker's routine logs would drown the results.
 using var loggerFactory = ConsoleLogging.Create(LogLevel.Warning);
@@ -52,6 +53,16 @@ try
         Timeout = options.RequestTimeout,
     };
 
+    if (options.Scenario == FanoutRunner.Name)
+    {
+        var fanout = await new FanoutRunner(client, target, options).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(fanout));
+        await ReportWriter.WriteJsonAsync(fanout, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return fanout.Levels.Any(l => l.Failed) ? 1 : 0;
+    }
+
+    var scenario = ScenarioCatalog.Get(options.Scenario);
     await Console.Error.WriteLineAsync($"Setting up scenario {scenario.Name} against {target.Api} ...");
     await scenario.SetupAsync(new BenchContext(target.Api, client, workers), cancel.Token);
     var runner = new LoadRunner(client, scenario);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DistaHilar.Bench.Fanout;
+using DistaHilar.SignalREmulator;
 
 namespace DistaHilar.Bench;
 
@@ -31,12 +33,41 @@ internal static class ReportWriter
         return text.ToString();
     }
 
-    public static async Task WriteJsonAsync(BenchReport report, string path)
+    public static string Table(FanoutReport report)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"{report.Scenario} @ {report.TargetUrl}  ({report.Machine.ProcessorCount} CPUs, {report.Machine.OsDescription}, {report.Machine.DotnetVersion})");
+        text.AppendLine(c, $"{report.MessagesPerLevel} events per level, one at a time; latency = receipt by a client - just before the API call; REST = the app's SignalR REST calls per event");
+        text.AppendLine(c, $"{"recv",5} {"events",7} {"deliveries",10} {"missing",8} {"ev/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"API p50",8} {"REST/ev",8} {"peak RSS MiB",13}");
+        foreach (var l in report.Levels)
+        {
+            text.AppendLine(c, $"{l.Receivers,5} {l.Events,7} {l.Deliveries,10} {l.Missing,8} {l.EventsPerSecond,7:0.0} {l.DeliveriesPerSecond,8:0.0} {l.LatencyMs.P50,8:0.00} {l.LatencyMs.P95,8:0.00} {l.LatencyMs.P99,8:0.00} {l.LatencyMs.Max,8:0.00} {l.ApiLatencyMs.P50,8:0.00} {l.RestCallsPerEvent?.ToString("0.00", c) ?? "-",8} {Mib(l.WorkerPeakRssMiB),13}");
+        }
+
+        foreach (var l in report.Levels.Where(l => l.RestCalls is not null))
+        {
+            var r = l.RestCalls!;
+            text.AppendLine(c, $"REST calls at {l.Receivers} receivers: {Describe(r)}; in setup: {Describe(l.SetupRestCalls!)}");
+        }
+
+        foreach (var l in report.Levels.Where(l => l.FirstError is not null || l.Disconnects > 0))
+        {
+            text.AppendLine(c, $"at {l.Receivers} receivers: {l.Disconnects} connection(s) lost; first error: {l.FirstError}");
+        }
+
+        return text.ToString();
+    }
+
+    public static async Task WriteJsonAsync<T>(T report, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var file = File.Create(path);
         await JsonSerializer.SerializeAsync(file, report, Json);
     }
+
+    private static string Describe(RestCalls r) =>
+        $"{r.Total} = {r.SendToGroup} send-to-group, {r.SendToUser} send-to-user, {r.GroupMembership} group membership, {r.Other} other";
 
     private static string Mib(double? value) => value?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-";
 }

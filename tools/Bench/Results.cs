@@ -54,9 +54,19 @@ internal sealed record LevelResult(
             errors,
             firstError,
             Math.Round((all.Length - errors) / run.Elapsed.TotalSeconds, 1),
-            new LatencyMs(Percentile(all, 50), Percentile(all, 95), Percentile(all, 99), all.Length == 0 ? 0 : Ms(all[^1])),
+            LatencyMs.FromSorted(all),
             memory.PeakMiB,
             memory.CurrentMiB);
+    }
+}
+
+internal sealed record LatencyMs(double P50, double P95, double P99, double Max)
+{
+    /// <summary>Exact percentiles of <see cref="Stopwatch"/> tick durations sorted ascending (all zero for none).</summary>
+    public static LatencyMs FromSorted(long[] sorted)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        return new(Percentile(sorted, 50), Percentile(sorted, 95), Percentile(sorted, 99), sorted.Length == 0 ? 0 : Ms(sorted[^1]));
     }
 
     // Nearest-rank: the smallest sample with at least p% of the samples at or below it (no interpolation).
@@ -65,5 +75,3 @@ internal sealed record LevelResult(
 
     private static double Ms(long ticks) => Math.Round(ticks * 1000.0 / Stopwatch.Frequency, 3);
 }
-
-internal sealed record LatencyMs(double P50, double P95, double P99, double Max);

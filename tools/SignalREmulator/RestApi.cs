@@ -10,7 +10,7 @@ namespace DistaHilar.SignalREmulator;
 /// The data-plane REST API (<c>/api/hubs/{hub}/...</c>, api-version 2022-11-01, and the older <c>/api/v1/hubs/{hub}/...</c>).
 /// Routed by hand on the raw path so escaped user ids and group names (even %2F) come through intact.
 /// </summary>
-internal sealed class RestApi(Auth auth, Registry registry, ILogger log)
+internal sealed class RestApi(Auth auth, Registry registry, RestCallCounter counter, ILogger log)
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private static readonly JsonElement EmptyArguments = JsonElement.Parse("[]");
@@ -19,6 +19,7 @@ internal sealed class RestApi(Auth auth, Registry registry, ILogger log)
     {
         var segments = Auth.RawPath(context).Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var method = context.Request.Method;
+        counter.Count(Kind(segments, HttpMethods.IsPost(method)));
         if (segments is ["api", "health"] && (HttpMethods.IsHead(method) || HttpMethods.IsGet(method)))
         {
             context.Response.StatusCode = StatusCodes.Status200OK; // a liveness probe: no token needed
@@ -84,6 +85,24 @@ internal sealed class RestApi(Auth auth, Registry registry, ILogger log)
 
             _ when post || put || delete || head => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status405MethodNotAllowed,
+        };
+    }
+
+    /// <summary>What a request is, for <see cref="RestCallCounter"/>: decided on its route alone, answered or not.</summary>
+    private static RestCallKind Kind(string[] segments, bool post)
+    {
+        string[] route = segments switch
+        {
+            ["api", "hubs", _, .. var rest] => rest,
+            ["api", "v1", "hubs", _, .. var rest] => rest,
+            _ => [],
+        };
+        return Canonical(route, post) switch
+        {
+            ["groups", _, ":send"] when post => RestCallKind.SendToGroup,
+            ["users", _, ":send"] when post => RestCallKind.SendToUser,
+            ["users", _, "groups", ..] or ["groups", _, "connections", _] or ["connections", _, "groups"] => RestCallKind.GroupMembership,
+            _ => RestCallKind.Other,
         };
     }
 

@@ -22,13 +22,15 @@ public sealed class SignalREmulator : IAsyncDisposable
     private readonly Upstream upstream;
     private readonly CancellationTokenSource stopping;
     private readonly Registry registry;
+    private readonly RestCallCounter restCalls;
     private readonly string? stateFile;
     private int disposed;
 
-    private SignalREmulator(WebApplication app, ClientEndpoint clients, Upstream upstream, CancellationTokenSource stopping, Uri endpoint, string accessKey, Registry registry, string? stateFile)
+    private SignalREmulator(WebApplication app, ClientEndpoint clients, Upstream upstream, CancellationTokenSource stopping, Uri endpoint, string accessKey, Registry registry, RestCallCounter restCalls, string? stateFile)
     {
         this.app = app;
         this.registry = registry;
+        this.restCalls = restCalls;
         this.stateFile = stateFile;
         this.clients = clients;
         this.upstream = upstream;
@@ -53,6 +55,18 @@ public sealed class SignalREmulator : IAsyncDisposable
     public Uri Endpoint { get; }
 
     public string AccessKey { get; }
+
+    /// <summary>
+    /// The server-side REST requests received since the start, by kind (those refused with 503 while
+    /// <see cref="RestPaused"/> are not counted). Subtract two readings to count the calls of a period.
+    /// </summary>
+    public RestCalls RestCalls => restCalls.Read();
+
+    /// <summary>
+    /// Completes when the client sessions open now have ended and posted their disconnect events upstream, e.g. so
+    /// that a caller that closed its clients can let the app catch up before it measures or stops.
+    /// </summary>
+    public Task SessionsEnded => clients.Sessions;
 
     /// <summary>In the form the Azure SDKs and the app's settings take.</summary>
     public string ConnectionString => $"Endpoint=http://127.0.0.1;Port={Endpoint.Port};AccessKey={AccessKey};Version=1.0;";
@@ -130,9 +144,10 @@ public sealed class SignalREmulator : IAsyncDisposable
         }
 
         clients = new ClientEndpoint(auth, registry, upstream, options, log);
-        rest = new RestApi(auth, registry, log);
+        var restCalls = new RestCallCounter();
+        rest = new RestApi(auth, registry, restCalls, log);
         log.LogInformation("SignalR emulator listening on {Endpoint}, upstream {Upstream}", endpoint, options.UpstreamUrlTemplate ?? "(none)");
-        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey, registry, options.StateFile) { restPausedFlag = restPaused };
+        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey, registry, restCalls, options.StateFile) { restPausedFlag = restPaused };
     }
 
     /// <summary>The URL and token an app's negotiate hands a client: the same pair the Azure SDKs produce.</summary>

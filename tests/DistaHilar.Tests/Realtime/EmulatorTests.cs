@@ -172,6 +172,25 @@ public sealed class EmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rest_calls_are_counted_by_kind_whatever_their_spelling()
+    {
+        var before = emulator.RestCalls;
+
+        await SendAsync("api/hubs/chat/groups/g/:send?api-version=2022-11-01", "to the group");
+        await SendAsync("api/v1/hubs/chat/groups/g", "to the group, v1");
+        await SendAsync("api/hubs/chat/users/ann/:send?api-version=2022-11-01", "to ann");
+        await CallAsync(HttpMethod.Put, "api/hubs/chat/users/ann/groups/g?api-version=2022-11-01");
+        await CallAsync(HttpMethod.Head, "api/v1/hubs/chat/groups/g/users/ann");
+        await CallAsync(HttpMethod.Delete, "api/hubs/chat/users/ann/groups?api-version=2022-11-01");
+        await CallAsync(HttpMethod.Put, "api/hubs/chat/groups/g/connections/nobody?api-version=2022-11-01");
+        await SendAsync("api/hubs/chat/:send?api-version=2022-11-01", "to everyone");
+        await CallAsync(HttpMethod.Head, "api/hubs/chat/groups/g?api-version=2022-11-01");
+        await CallAsync(HttpMethod.Post, "api/hubs/chat/groups/g/:send?api-version=2022-11-01", token: "not a token");
+
+        Assert.Equal(new RestCalls(SendToGroup: 3, SendToUser: 1, GroupMembership: 4, Other: 2), emulator.RestCalls.Since(before));
+    }
+
+    [Fact]
     public async Task Upstream_hears_connected_and_disconnected_with_a_valid_signature()
     {
         var ivan = await ConnectAsync("ivan");

@@ -30,15 +30,17 @@ internal static class BenchUsers
         client.PostAsJsonAsync(Register, new RegisterBody(username, Email(username), Password, "Bench User"), ct);
 
     /// <summary>Registers users "&lt;prefix&gt;&lt;i&gt;" for i in 0 .. count - 1, a few at a time; throws if any is refused.</summary>
-    public static async Task<string[]> RegisterManyAsync(HttpClient client, string prefix, int count, CancellationToken ct)
+    public static async Task<RegisteredUser[]> RegisterManyAsync(HttpClient client, string prefix, int count, CancellationToken ct)
     {
         var usernames = Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var users = new RegisteredUser[count];
 
         // Each registration costs the server one Argon2id hash (~19 MiB, tens to hundreds of ms of one core):
         // as many at once as the machine has cores keeps setup quick without queueing hashes in the worker.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8), CancellationToken = ct };
-        await Parallel.ForEachAsync(usernames, parallel, async (username, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (i, token) =>
         {
+            var username = usernames[i];
             using var response = await RegisterAsync(client, username, token);
             if (response.StatusCode != HttpStatusCode.Created)
             {
@@ -49,12 +51,22 @@ internal static class BenchUsers
                 throw new InvalidOperationException(
                     $"Setup could not register {username}: {(int)response.StatusCode} {response.StatusCode}{hint}: {Truncate(body)}");
             }
+
+            var registered = await response.Content.ReadFromJsonAsync<RegisterResponse>(token);
+            users[i] = new RegisteredUser(username, registered!.User.Id, registered.AccessToken);
         });
-        return usernames;
+        return users;
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "...";
 
     // Serialised camelCase (PostAsJsonAsync uses the web defaults), as the API's contracts are.
     private sealed record RegisterBody(string Username, string Email, string Password, string Name);
+
+    private sealed record RegisterResponse(UserId User, string AccessToken);
+
+    private sealed record UserId(Guid Id);
 }
+
+/// <summary>A user setup registered, with the access token it got (good for the app's token lifetime, 15 minutes by default).</summary>
+internal sealed record RegisteredUser(string Username, Guid Id, string AccessToken);

@@ -20,9 +20,9 @@ internal sealed class LoginScenario : IScenario
     {
         ArgumentNullException.ThrowIfNull(context);
         var started = TimeProvider.System.GetTimestamp();
-        var usernames = await BenchUsers.RegisterManyAsync(context.Client, BenchUsers.NewRunPrefix() + "_l", context.Workers, ct);
-        bodies = usernames.Select(u => new LoginBody(u, BenchUsers.Password)).ToArray();
-        await Console.Error.WriteLineAsync($"Registered {usernames.Length} user(s) in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s.");
+        var users = await BenchUsers.RegisterManyAsync(context.Client, BenchUsers.NewRunPrefix() + "_l", context.Workers, ct);
+        bodies = users.Select(u => new LoginBody(u.Username, BenchUsers.Password)).ToArray();
+        await Console.Error.WriteLineAsync($"Registered {users.Length} user(s) in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s.");
     }
 
     public async ValueTask<Outcome> ExecuteAsync(HttpClient client, int workerIndex, CancellationToken ct)
