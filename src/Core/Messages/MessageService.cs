@@ -179,16 +179,19 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return Problem.NotFound("The message");
         }
 
-        var moved = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
+        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, seq.Value), ct);
-        if (moved > 0)
+        var pointers = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId)
+            .Select(m => new { m.ReadSeq, m.ReadAppliedSeq })
+            .FirstAsync(ct);
+        var readSeq = pointers.ReadSeq;
+        if (pointers.ReadSeq > pointers.ReadAppliedSeq)
         {
-            // Read counts and read.updated are the aggregator's (coalesced). If this fails the client's retry of the
-            // same read queues it again; the aggregator applies whatever the pointer says then.
+            // Read counts and read.updated are the aggregator's (coalesced). Queued whenever reads are not applied
+            // yet, so a retry after a failed enqueue queues it again; a spare event changes nothing.
             await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
         }
 
-        var readSeq = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId).Select(m => m.ReadSeq).FirstAsync(ct);
         var unread = await db.Messages.CountAsync(m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != caller.UserId && m.DeletedAt == null, ct);
         return new ReadState(chatId, readSeq, unread);
     }
