@@ -34,11 +34,15 @@ public sealed class TestEnvironment : IAsyncLifetime
     public async Task<LocalServers> ServersAsync() =>
         await Once(() => servers, async () => servers = await LocalServers.StartAsync(LoggerFactory));
 
-    /// <summary>The DistaHilar function app.</summary>
+    /// <summary>
+    /// The DistaHilar function app without realtime. Its timers and queue triggers do not run (tests invoke them
+    /// through the admin API): the realtime app below is the only consumer of the shared queues and outbox, since
+    /// a second consumer without realtime would take read events and publish nothing.
+    /// </summary>
     public async Task<FunctionsDevHost> AppAsync()
     {
         var s = await ServersAsync();
-        return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, With(s.AppSettings, GenerousLimits)));
+        return await Once(() => app, async () => app = await StartHostAsync(FunctionsAppDirectory, With(s.AppSettings, GenerousLimits), runNonHttpTriggers: false));
     }
 
     /// <summary>
