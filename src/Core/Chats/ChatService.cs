@@ -300,7 +300,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             var (again, mine) = await LoadAsync(caller, chatId, tracked: false, ct);
-            return (await views.ChatAsync(again!, mine, caller.UserId, ct), false);
+            return again is null ? Problem.NotFound("The chat") : (await views.ChatAsync(again, mine, caller.UserId, ct), false);
         }
 
         var (seq, count) = await db.NextSeqAsync(chat.Id, 1, ct);

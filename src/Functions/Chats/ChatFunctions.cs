@@ -48,13 +48,7 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
     {
         var body = await RequestBody.ReadAsync<CreateDialogRequest>(request, ct);
         var result = body.IsSuccess ? await chats.CreateDialogAsync(context.Caller(), body.Value, ct) : body.Problem;
-        if (!result.IsSuccess)
-        {
-            return new ApiProblem(result.Problem);
-        }
-
-        var (chat, created) = result.Value;
-        return created ? TypedResults.Created($"/api/chats/{chat.Id}", chat) : TypedResults.Ok(chat);
+        return result.CreatedOrOk(chat => $"/api/chats/{chat.Id}");
     }
 
     [Function("CreateGroup")]
@@ -124,6 +118,6 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
     {
         var body = await RequestBody.ReadAsync<CreateChatRequest>(request, ct);
         var result = body.IsSuccess ? await chats.CreateAsync(context.Caller(), type, body.Value, ct) : body.Problem;
-        return result.IsSuccess ? TypedResults.Created($"/api/chats/{result.Value.Id}", result.Value) : new ApiProblem(result.Problem);
+        return result.CreatedOr(chat => $"/api/chats/{chat.Id}");
     }
 }

@@ -24,13 +24,7 @@ public sealed class ContactFunctions(ContactService contacts)
     {
         var body = await RequestBody.ReadAsync<AddContactRequest>(request, ct);
         var result = body.IsSuccess ? await contacts.AddAsync(context.Caller(), body.Value, ct) : body.Problem;
-        if (!result.IsSuccess)
-        {
-            return new ApiProblem(result.Problem);
-        }
-
-        var (contact, created) = result.Value;
-        return created ? TypedResults.Created($"/api/contacts/{contact.User.Id}", contact) : TypedResults.Ok(contact);
+        return result.CreatedOrOk(contact => $"/api/contacts/{contact.User.Id}");
     }
 
     [Function("GetContact")]

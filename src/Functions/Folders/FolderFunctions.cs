@@ -20,7 +20,7 @@ public sealed class FolderFunctions(FolderService folders)
     {
         var body = await RequestBody.ReadAsync<CreateFolderRequest>(request, ct);
         var result = body.IsSuccess ? await folders.CreateAsync(context.Caller(), body.Value, ct) : body.Problem;
-        return result.IsSuccess ? TypedResults.Created($"/api/folders/{result.Value.Id}", result.Value) : new ApiProblem(result.Problem);
+        return result.CreatedOr(folder => $"/api/folders/{folder.Id}");
     }
 
     [Function("UpdateFolder")]

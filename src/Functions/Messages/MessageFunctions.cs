@@ -16,13 +16,7 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
     {
         var body = await RequestBody.ReadAsync<SendMessageRequest>(request, ct);
         var result = body.IsSuccess ? await messages.SendAsync(context.Caller(), chatId, body.Value, ct) : body.Problem;
-        if (!result.IsSuccess)
-        {
-            return new ApiProblem(result.Problem);
-        }
-
-        var (message, created) = result.Value;
-        return created ? TypedResults.Created($"/api/chats/{chatId}/messages/{message.Id}", message) : TypedResults.Ok(message);
+        return result.CreatedOrOk(message => $"/api/chats/{chatId}/messages/{message.Id}");
     }
 
     /// <summary>Newest first; <c>?before=</c>, <c>?after=</c> or <c>?around=</c> a message id, and <c>?limit=</c>.</summary>
