@@ -20,6 +20,13 @@ internal interface IScenario
     ValueTask<Outcome> ExecuteAsync(HttpClient client, int workerIndex, CancellationToken ct);
 }
 
+/// <summary>A scenario with facts about what it measured that belong next to the latencies (e.g. a response's size).</summary>
+internal interface IScenarioNotes
+{
+    /// <summary>Read once after the last level; shown under the table and kept in the JSON as "notes".</summary>
+    IReadOnlyDictionary<string, string> Notes { get; }
+}
+
 /// <param name="Api">The app's API base, route prefix included (e.g. http://127.0.0.1:40123/api/); the client's BaseAddress.</param>
 /// <param name="Client">The benchmark's client, for setup requests.</param>
 /// <param name="Workers">The most workers any level will run: worker indexes are 0 .. Workers - 1.</param>

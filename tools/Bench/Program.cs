@@ -75,7 +75,8 @@ try
         levels.Add(LevelResult.From(concurrency, run, target.ReadMemory()));
     }
 
-    var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, target.OverriddenSettings, levels);
+    var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, target.OverriddenSettings, levels,
+        (scenario as IScenarioNotes)?.Notes ?? new Dictionary<string, string>());
     Console.Write(ReportWriter.Table(report));
     await ReportWriter.WriteJsonAsync(report, jsonPath);
     await Console.Error.WriteLineAsync($"Results written to {jsonPath}");

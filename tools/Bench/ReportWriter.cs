@@ -30,6 +30,11 @@ internal static class ReportWriter
             text.AppendLine(c, $"first error at concurrency {l.Concurrency}: {l.FirstError}");
         }
 
+        foreach (var note in report.Notes)
+        {
+            text.AppendLine(c, $"{note.Key}: {note.Value}");
+        }
+
         return text.ToString();
     }
 

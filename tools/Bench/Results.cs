@@ -5,13 +5,15 @@ namespace DistaHilar.Bench;
 
 /// <summary>The JSON document of one run (serialised camelCase).</summary>
 /// <param name="AppSettingsOverridden">App settings the bench set in the stack it started (empty with --url).</param>
+/// <param name="Notes">What the scenario found out besides latencies (<see cref="IScenarioNotes"/>; empty for most).</param>
 internal sealed record BenchReport(
     DateTime Timestamp,
     MachineInfo Machine,
     string TargetUrl,
     string Scenario,
     IReadOnlyDictionary<string, string?> AppSettingsOverridden,
-    IReadOnlyList<LevelResult> Levels);
+    IReadOnlyList<LevelResult> Levels,
+    IReadOnlyDictionary<string, string> Notes);
 
 internal sealed record MachineInfo(int ProcessorCount, string OsDescription, string DotnetVersion)
 {

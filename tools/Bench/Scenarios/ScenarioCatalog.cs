@@ -11,6 +11,10 @@ internal static class ScenarioCatalog
         new HealthScenario(),
         new RegisterScenario(),
         new LoginScenario(),
+        new ChatListScenario(),
+        new JoinScenario(),
+        new DialogScenario(),
+        new DialogRepeatScenario(),
     ];
 
     public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), Fanout.FanoutRunner.Name];
