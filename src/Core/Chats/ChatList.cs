@@ -92,12 +92,16 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
         // counts (messages after my read pointer, not mine, not deleted).
         var chatIds = rows.Select(r => r.Chat.Id).ToList();
         var me = caller.UserId;
+        // One index probe per chat (the newest live row of (chat_id, seq)), not a window over every message.
+        var ids = chatIds.ToArray();
         var lastMessages = chatIds.Count == 0
             ? []
-            : await db.Messages.AsNoTracking()
-                .Where(m => chatIds.Contains(m.ChatId) && m.DeletedAt == null)
-                .GroupBy(m => m.ChatId)
-                .Select(g => g.OrderByDescending(m => m.Seq).First())
+            : await db.Messages
+                .FromSql($"""
+                    SELECT m.* FROM unnest({ids}) AS c(id)
+                    CROSS JOIN LATERAL (SELECT * FROM messages WHERE chat_id = c.id AND deleted_at IS NULL ORDER BY seq DESC LIMIT 1) m
+                    """)
+                .AsNoTracking()
                 .ToDictionaryAsync(m => m.ChatId, ct);
         var unread = chatIds.Count == 0
             ? []
