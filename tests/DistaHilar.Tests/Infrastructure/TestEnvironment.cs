@@ -60,7 +60,7 @@ public sealed class TestEnvironment : IAsyncLifetime
                 UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
                 LoggerFactory = LoggerFactory,
             });
-            realtimeApp = await StartHostAsync(FunctionsAppDirectory, With(With(s.AppSettings, GenerousLimits), RealtimeSettings(emulator)), httpPort: port);
+            realtimeApp = await StartHostAsync(FunctionsAppDirectory, With(With(s.AppSettings, GenerousLimits), RealtimeSettings(emulator)), runNonHttpTriggers: true, httpPort: port);
         });
         return (realtimeApp!, emulator!);
     }
@@ -77,11 +77,14 @@ public sealed class TestEnvironment : IAsyncLifetime
     public async Task<FunctionsDevHost> SampleAppAsync()
     {
         var s = await ServersAsync();
-        return await Once(() => sampleApp, async () => sampleApp = await StartHostAsync(SampleAppDirectory, s.AppSettings));
+        return await Once(() => sampleApp, async () => sampleApp = await StartHostAsync(SampleAppDirectory, s.AppSettings, runNonHttpTriggers: true));
     }
 
-    /// <summary>Starts a host of the test's own; a second host of the sample app must not poll the shared queues.</summary>
-    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, bool runNonHttpTriggers = true, int httpPort = 0) =>
+    /// <summary>
+    /// Starts a host of the test's own. Timers and queue triggers run only when asked for: a second consumer of the
+    /// shared queues (read-state, the outbox) configured differently would take work meant for the realtime app.
+    /// </summary>
+    public static Task<FunctionsDevHost> StartHostAsync(string appDirectory, IReadOnlyDictionary<string, string?> settings, bool runNonHttpTriggers = false, int httpPort = 0) =>
         FunctionsDevHost.StartAsync(new DevHostOptions
         {
             AppDirectory = appDirectory,

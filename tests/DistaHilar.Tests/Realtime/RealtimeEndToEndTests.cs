@@ -104,7 +104,7 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
 
         await laptop.StopAsync(Ct);
         var after = await Eventually.Returns(PresenceAsync, p => p.GetProperty("status").GetString() == "offline", TimeSpan.FromSeconds(10), "the user to be offline after the last connection");
-        Assert.True(after.GetProperty("lastSeenAt").GetDateTimeOffset() > before, "last seen moved to the last disconnect");
+        Assert.True(after.GetProperty("lastSeenAt").GetDateTimeOffset() > before, $"last seen moved to the last disconnect: before {before:O}, after {after}");
     }
 
     [Fact]

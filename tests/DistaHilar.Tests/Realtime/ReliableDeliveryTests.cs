@@ -33,6 +33,7 @@ public sealed class ReliableDeliveryTests
             await using var app = await TestEnvironment.StartHostAsync(
                 TestEnvironment.FunctionsAppDirectory,
                 TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), TestEnvironment.RealtimeSettings(emulator)),
+                runNonHttpTriggers: true, // the outbox dispatcher is what this test is about
                 httpPort: appPort);
             using var http = AccountsApi.Client(app.BaseAddress);
             var owner = await ChatUser.RegisterAsync(http);
