@@ -58,6 +58,9 @@ public static class ChatRules
     /// <summary>Who may post: anyone in a dialog or group, owner and admins in a channel.</summary>
     public static bool CanPost(ChatType type, ChatRole role) => type != ChatType.Channel || role >= ChatRole.Admin;
 
+    /// <summary>Pins: both sides of a dialog; the owner, admins and moderators of a group or channel.</summary>
+    public static bool CanPin(ChatType type, ChatRole role) => type == ChatType.Dialog || role >= ChatRole.Moderator;
+
     /// <summary>Non-members may see a chat only when it is a public group or channel.</summary>
     public static bool IsPreviewable(Chat chat) => chat.Type != ChatType.Dialog && chat.IsPublic;
 }

@@ -33,6 +33,11 @@ public sealed class Message
 
     public DateTimeOffset? EditedAt { get; set; }
 
+    /// <summary>Pinned in its chat (several messages may be); null when not pinned.</summary>
+    public DateTimeOffset? PinnedAt { get; set; }
+
+    public Guid? PinnedBy { get; set; }
+
     /// <summary>Deleted for everyone: the row stays as a tombstone (so sequence numbers keep no holes) without content.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -111,4 +111,41 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
         await events.PublishAsync(ct);
         return Done.Value;
     }
+
+    /// <summary>Pins or unpins a message (several per chat); doing it twice changes nothing. Members get <c>message.updated</c>.</summary>
+    public async Task<Result<Done>> PinAsync(Caller caller, Guid chatId, Guid messageId, bool pinned, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (ChatService.Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanPin(chat!.Type, me!.Role))
+        {
+            return Problem.Forbidden("Only the owner, admins and moderators pin messages here.");
+        }
+
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct);
+        if (message is null)
+        {
+            return Problem.NotFound("The message");
+        }
+
+        if ((message.PinnedAt is not null) != pinned)
+        {
+            message.PinnedAt = pinned ? time.GetUtcNow() : null;
+            message.PinnedBy = pinned ? caller.UserId : null;
+            await db.SaveChangesAsync(ct);
+            var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
+            var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
+            events.ToChat(chatId, seq, Updated, MessageService.View(message, replyTo));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return Done.Value;
+    }
 }

@@ -205,7 +205,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         null,
         [],
         [],
-        false,
+        message.PinnedAt is not null,
         message.EditedAt,
         message.CreatedAt,
         message.Seq,

@@ -69,4 +69,14 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
         var body = await RequestBody.ReadAsync<DeleteMessagesRequest>(request, ct);
         return (body.IsSuccess ? await edits.DeleteAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).NoContentOr();
     }
+
+    [Function("PinMessage")]
+    public async Task<Results<NoContent, ApiProblem>> Pin(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId:guid}/messages/{messageId:guid}/pin")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct) =>
+        (await edits.PinAsync(context.Caller(), chatId, messageId, pinned: true, ct)).NoContentOr();
+
+    [Function("UnpinMessage")]
+    public async Task<Results<NoContent, ApiProblem>> Unpin(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/messages/{messageId:guid}/pin")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct) =>
+        (await edits.PinAsync(context.Caller(), chatId, messageId, pinned: false, ct)).NoContentOr();
 }

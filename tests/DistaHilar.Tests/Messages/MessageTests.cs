@@ -223,4 +223,31 @@ public sealed class MessageTests(TestEnvironment env)
         Assert.Equal("2,2,1", (string?)await counts.ExecuteScalarAsync(TestContext.Current.CancellationToken));
         Assert.Single(writerEvents.Events, e => e.Target == "read.updated" && e.Data.GetProperty("userId").GetGuid() == b.Id);
     }
+
+    [Fact]
+    public async Task Pins_follow_the_rules_and_reach_the_members()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var owner = await ChatUser.RegisterAsync(http);
+        var member = await ChatUser.RegisterAsync(http);
+        await using var memberEvents = await EventProbe.ConnectAsync(app.BaseAddress, member.Token);
+        var group = await owner.CreateGroupAsync(members: [member]);
+        var dialog = (await member.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/chats/dialogs", new { userId = owner.Id })).GetProperty("id").GetGuid();
+        var inGroup = (await member.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{group}/messages", Text("pin me"))).GetProperty("id").GetGuid();
+        var inDialog = (await owner.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{dialog}/messages", Text("pin me too"))).GetProperty("id").GetGuid();
+
+        await member.ExpectAsync(HttpStatusCode.Forbidden, HttpMethod.Put, $"api/chats/{group}/messages/{inGroup}/pin");
+        await owner.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"api/chats/{group}/messages/{inGroup}/pin");
+        await owner.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"api/chats/{group}/messages/{inGroup}/pin"); // again: no change
+        await memberEvents.WaitForAsync("message.updated", e => e.GetProperty("data").GetProperty("id").GetGuid() == inGroup && e.GetProperty("data").GetProperty("pinned").GetBoolean());
+        Assert.True((await member.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{group}/messages")).GetProperty("items")[0].GetProperty("pinned").GetBoolean());
+        Assert.Single(memberEvents.Events, e => e.Target == "message.updated" && e.Data.GetProperty("id").GetGuid() == inGroup);
+
+        // In a dialog both sides pin.
+        await member.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"api/chats/{dialog}/messages/{inDialog}/pin");
+        await owner.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/chats/{dialog}/messages/{inDialog}/pin");
+        Assert.False((await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{dialog}/messages")).GetProperty("items")[0].GetProperty("pinned").GetBoolean());
+        await owner.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Put, $"api/chats/{dialog}/messages/{inGroup}/pin"); // another chat's message
+    }
 }

@@ -424,6 +424,14 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("uuid[]")
                         .HasColumnName("mentions");
 
+                    b.Property<DateTimeOffset?>("PinnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pinned_at");
+
+                    b.Property<Guid?>("PinnedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pinned_by");
+
                     b.Property<int>("ReadCount")
                         .HasColumnType("integer")
                         .HasColumnName("read_count");
