@@ -73,6 +73,7 @@ public static class DistaHilarServices
         services.AddScoped<FolderService>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
+        services.AddScoped<ReactionService>();
         services.AddSingleton<ReadEventSender>();
         services.AddScoped<ReadStateAggregator>();
         services.AddScoped<HubMethods>();

@@ -39,6 +39,8 @@ public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> op
 
     public DbSet<HiddenMessage> HiddenMessages => Set<HiddenMessage>();
 
+    public DbSet<MessageReaction> MessageReactions => Set<MessageReaction>();
+
     public DbSet<FolderChat> FolderChats => Set<FolderChat>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -86,7 +86,7 @@ public sealed record MessageView(
     ReplyPreview? ReplyTo,
     object? ForwardedFrom,
     IReadOnlyList<object> Media,
-    IReadOnlyList<object> Reactions,
+    IReadOnlyList<ReactionCount> Reactions,
     bool Pinned,
     DateTimeOffset? EditedAt,
     DateTimeOffset CreatedAt,

@@ -156,7 +156,8 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         var replies = replyIds.Count == 0
             ? new Dictionary<Guid, Message>()
             : await db.Messages.AsNoTracking().Where(m => replyIds.Contains(m.Id) && m.DeletedAt == null).ToDictionaryAsync(m => m.Id, ct);
-        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null)).ToList();
+        var reactions = await ReactionService.CountsAsync(db, page.Select(m => m.Id).ToList(), me, ct);
+        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null, reactions.GetValueOrDefault(m.Id))).ToList();
     }
 
     /// <summary>Moves my read pointer forward to the message (never back) and returns what is still unread.</summary>
@@ -196,7 +197,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         return new ReadState(chatId, readSeq, unread);
     }
 
-    internal static MessageView View(Message message, Message? replyTo) => new(
+    internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null) => new(
         message.Id,
         message.ChatId,
         message.SenderId,
@@ -204,7 +205,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         replyTo is null ? null : new ReplyPreview(replyTo.Id, replyTo.SenderId, MessageRules.Preview(replyTo.Text)),
         null,
         [],
-        [],
+        reactions ?? [],
         message.PinnedAt is not null,
         message.EditedAt,
         message.CreatedAt,

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Messages;
 
-public sealed class MessageFunctions(MessageService messages, MessageEdits edits)
+public sealed class MessageFunctions(MessageService messages, MessageEdits edits, ReactionService reactions)
 {
     /// <summary>201 with the new message; 200 with the original for a clientMessageId already used.</summary>
     [Function("SendMessage")]
@@ -79,4 +79,28 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
     public async Task<Results<NoContent, ApiProblem>> Unpin(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/messages/{messageId:guid}/pin")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct) =>
         (await edits.PinAsync(context.Caller(), chatId, messageId, pinned: false, ct)).NoContentOr();
+
+    /// <summary>Sets my reaction (one per message; a new emoji replaces mine); answers the message's reactions.</summary>
+    [Function("SetReaction")]
+    public async Task<Results<Ok<ItemList<ReactionCount>>, ApiProblem>> React(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId:guid}/messages/{messageId:guid}/reactions")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<ReactionRequest>(request, ct);
+        var result = body.IsSuccess ? await reactions.SetAsync(context.Caller(), chatId, messageId, body.Value, ct) : body.Problem;
+        return result.IsSuccess ? TypedResults.Ok(new ItemList<ReactionCount>(result.Value)) : new ApiProblem(result.Problem);
+    }
+
+    [Function("RemoveReaction")]
+    public async Task<Results<NoContent, ApiProblem>> Unreact(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/messages/{messageId:guid}/reactions")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct) =>
+        (await reactions.RemoveAsync(context.Caller(), chatId, messageId, ct)).NoContentOr();
+
+    /// <summary>Who reacted, earliest first; <c>?emoji=</c> narrows it to one.</summary>
+    [Function("ListReactions")]
+    public async Task<Results<Ok<Page<ReactorView>>, ApiProblem>> Reactors(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}/messages/{messageId:guid}/reactions")] HttpRequest request, Guid chatId, Guid messageId, FunctionContext context, CancellationToken ct)
+    {
+        var page = request.Page();
+        return (page.IsSuccess ? await reactions.ListAsync(context.Caller(), chatId, messageId, request.Query["emoji"], page.Value, ct) : page.Problem).OkOr();
+    }
 }

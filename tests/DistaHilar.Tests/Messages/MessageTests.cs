@@ -250,4 +250,48 @@ public sealed class MessageTests(TestEnvironment env)
         Assert.False((await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{dialog}/messages")).GetProperty("items")[0].GetProperty("pinned").GetBoolean());
         await owner.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Put, $"api/chats/{dialog}/messages/{inGroup}/pin"); // another chat's message
     }
+
+    [Fact]
+    public async Task Twenty_users_reacting_at_once_give_exact_counts_and_put_replaces()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var owner = await ChatUser.RegisterAsync(http);
+        var people = new List<ChatUser>();
+        for (var i = 0; i < 20; i++)
+        {
+            people.Add(await ChatUser.RegisterAsync(http));
+        }
+
+        var stranger = await ChatUser.RegisterAsync(http);
+        var chatId = await owner.CreateGroupAsync(members: people);
+        await using var ownerEvents = await EventProbe.ConnectAsync(app.BaseAddress, owner.Token);
+        var messageId = (await owner.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{chatId}/messages", Text("react to me"))).GetProperty("id").GetGuid();
+        var path = $"api/chats/{chatId}/messages/{messageId}/reactions";
+
+        await Task.WhenAll(people.Select((p, i) => p.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, path, new { emoji = i % 4 == 0 ? "❤️" : "👍" })));
+        var counts = (await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{chatId}/messages")).GetProperty("items")[0].GetProperty("reactions");
+        Assert.Equal([("👍", 15), ("❤️", 5)], counts.EnumerateArray().Select(c => (c.GetProperty("emoji").GetString()!, c.GetProperty("count").GetInt32())));
+        await ownerEvents.WaitForAsync("reactions.updated", e => e.GetProperty("data").GetProperty("reactions").EnumerateArray().Sum(r => r.GetProperty("count").GetInt32()) == 20);
+
+        // PUT replaces mine; the same again changes nothing; DELETE removes it.
+        var mine = await people[1].ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, path, new { emoji = "❤️" });
+        Assert.Contains(mine.GetProperty("items").EnumerateArray(), c => c.GetProperty("emoji").GetString() == "❤️" && c.GetProperty("count").GetInt32() == 6 && c.GetProperty("mine").GetBoolean());
+        await people[1].ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, path, new { emoji = "❤️" });
+        await people[2].ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, path);
+        await people[2].ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, path);
+        var after = (await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{chatId}/messages")).GetProperty("items")[0].GetProperty("reactions");
+        Assert.Equal(19, after.EnumerateArray().Sum(c => c.GetProperty("count").GetInt32()));
+
+        var hearts = await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"{path}?emoji=%E2%9D%A4%EF%B8%8F&limit=4");
+        Assert.Equal(4, hearts.GetProperty("items").GetArrayLength());
+        var rest = await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"{path}?emoji=%E2%9D%A4%EF%B8%8F&limit=4&cursor={hearts.GetProperty("nextCursor").GetString()}");
+        Assert.Equal(2, rest.GetProperty("items").GetArrayLength());
+
+        await stranger.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Put, path, new { emoji = "👍" });
+        await stranger.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, path);
+        await people[0].ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Put, path, new { emoji = "ok" });
+        await people[0].ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Put, path, new { emoji = "👍👍" });
+        await people[0].ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Put, $"api/chats/{chatId}/messages/{Guid.NewGuid()}/reactions", new { emoji = "👍" });
+    }
 }

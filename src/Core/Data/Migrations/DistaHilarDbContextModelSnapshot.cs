@@ -471,6 +471,45 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Messages.MessageReaction", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Emoji")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("emoji");
+
+                    b.HasKey("MessageId", "UserId")
+                        .HasName("pk_message_reactions");
+
+                    b.HasIndex("ChatId")
+                        .HasDatabaseName("ix_message_reactions_chat_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_message_reactions_user_id");
+
+                    b.HasIndex("MessageId", "Emoji", "CreatedAt", "UserId")
+                        .HasDatabaseName("ix_message_reactions_message_id_emoji_created_at_user_id");
+
+                    b.ToTable("message_reactions", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.RateLimiting.RateLimitCounter", b =>
                 {
                     b.Property<string>("Key")
@@ -840,6 +879,30 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_messages_users_sender_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Messages.MessageReaction", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_reactions_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_reactions_messages_message_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_reactions_users_user_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>

@@ -1,0 +1,193 @@
+using System.Globalization;
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>One user's reaction to a message: at most one per user per message (PUT replaces it).</summary>
+public sealed class MessageReaction
+{
+    public Guid MessageId { get; init; }
+
+    public Guid UserId { get; init; }
+
+    public Guid ChatId { get; init; }
+
+    public string Emoji { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class MessageReactionConfiguration : IEntityTypeConfiguration<MessageReaction>
+{
+    public void Configure(EntityTypeBuilder<MessageReaction> reaction)
+    {
+        reaction.ToTable("message_reactions");
+        // One reaction per user per message, enforced by the key.
+        reaction.HasKey(r => new { r.MessageId, r.UserId });
+        reaction.Property(r => r.Emoji).HasMaxLength(ReactionRequest.MaxLength);
+        reaction.HasOne<Message>().WithMany().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
+        reaction.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+        reaction.HasOne<Chat>().WithMany().HasForeignKey(r => r.ChatId).OnDelete(DeleteBehavior.Cascade);
+        // Who reacted, per emoji, keyset-paginated.
+        reaction.HasIndex(r => new { r.MessageId, r.Emoji, r.CreatedAt, r.UserId });
+    }
+}
+
+/// <summary><c>PUT …/reactions</c> <c>{emoji}</c>: one emoji (one grapheme, e.g. 👍🏽 or ❤️).</summary>
+public sealed record ReactionRequest(string? Emoji)
+{
+    public const int MaxLength = 32;
+
+    public Problem? Validate() => new Validator()
+        .Check(
+            Emoji is { Length: > 0 and <= MaxLength } e && new StringInfo(e).LengthInTextElements == 1 && !e.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.IsLetterOrDigit(c)),
+            "emoji",
+            "Must be a single emoji.")
+        .ToProblem();
+}
+
+/// <summary>A message's reactions as one viewer sees them.</summary>
+public sealed record ReactionCount(string Emoji, int Count, bool Mine);
+
+/// <summary><c>reactions.updated</c>: a message's counts after a change (no <c>mine</c>: everyone gets the same event).</summary>
+public sealed record ReactionsUpdated(Guid ChatId, Guid MessageId, IReadOnlyList<ReactionCount> Reactions);
+
+/// <summary>A row of "who reacted".</summary>
+public sealed record ReactorView(PublicProfile User, string Emoji, DateTimeOffset ReactedAt);
+
+/// <summary>
+/// Reactions: counts are never stored, they are counted from the rows (one per user per message), so they are exact
+/// under any concurrency; changes in one chat are ordered by the chat row's lock, so each event's counts are current.
+/// </summary>
+public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+{
+    public const string Updated = "reactions.updated";
+
+    public async Task<Result<IReadOnlyList<ReactionCount>>> SetAsync(Caller caller, Guid chatId, Guid messageId, ReactionRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await ChangeAsync(caller, chatId, messageId, async () =>
+        {
+            var now = time.GetUtcNow();
+            return await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO message_reactions (message_id, user_id, chat_id, emoji, created_at) VALUES ({messageId}, {caller.UserId}, {chatId}, {request.Emoji}, {now})
+                ON CONFLICT (message_id, user_id) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at
+                WHERE message_reactions.emoji <> excluded.emoji
+                """,
+                ct) > 0;
+        }, ct);
+    }
+
+    public async Task<Result<Done>> RemoveAsync(Caller caller, Guid chatId, Guid messageId, CancellationToken ct)
+    {
+        var result = await ChangeAsync(caller, chatId, messageId, async () =>
+            await db.MessageReactions.Where(r => r.MessageId == messageId && r.UserId == caller.UserId).ExecuteDeleteAsync(ct) > 0, ct);
+        return result.IsSuccess ? Done.Value : result.Problem;
+    }
+
+    /// <summary>Who reacted (optionally with one emoji), earliest first; members, and anyone for public chats.</summary>
+    public async Task<Result<Page<ReactorView>>> ListAsync(Caller caller, Guid chatId, Guid messageId, string? emoji, PageRequest page, CancellationToken ct)
+    {
+        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
+        {
+            return Problem.NotFound("The message");
+        }
+
+        ReactorCursor? after = null;
+        if (page.Cursor is not null)
+        {
+            var cursor = Cursor.Decode<ReactorCursor>(page.Cursor);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Problem;
+            }
+
+            after = cursor.Value;
+        }
+
+        var rows = db.MessageReactions.AsNoTracking().Where(r => r.MessageId == messageId);
+        if (!string.IsNullOrEmpty(emoji))
+        {
+            rows = rows.Where(r => r.Emoji == emoji);
+        }
+
+        if (after is not null)
+        {
+            rows = rows.Where(r => r.CreatedAt > after.At || (r.CreatedAt == after.At && r.UserId.CompareTo(after.UserId) > 0));
+        }
+
+        var found = await rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.UserId).Take(page.Limit + 1).ToListAsync(ct);
+        var shown = found.Take(page.Limit).ToList();
+        var ids = shown.Select(r => r.UserId).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        var profiles = await db.ProfilesForAsync(caller.UserId, ids.Select(id => users[id]).ToList(), time.GetUtcNow(), ct);
+        var next = found.Count > page.Limit ? Cursor.Encode(new ReactorCursor(shown[^1].CreatedAt, shown[^1].UserId)) : null;
+        return new Page<ReactorView>(shown.Select((r, i) => new ReactorView(profiles[i], r.Emoji, r.CreatedAt)).ToList(), next);
+    }
+
+    /// <summary>The reactions of a page of messages for one viewer, in one query.</summary>
+    internal static async Task<Dictionary<Guid, List<ReactionCount>>> CountsAsync(DistaHilarDbContext db, IReadOnlyList<Guid> messageIds, Guid viewerId, CancellationToken ct)
+    {
+        if (messageIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.MessageReactions.AsNoTracking()
+            .Where(r => messageIds.Contains(r.MessageId))
+            .GroupBy(r => new { r.MessageId, r.Emoji })
+            .Select(g => new { g.Key.MessageId, g.Key.Emoji, Count = g.Count(), Mine = g.Any(r => r.UserId == viewerId), First = g.Min(r => r.CreatedAt) })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.MessageId).ToDictionary(
+            g => g.Key,
+            g => g.OrderByDescending(r => r.Count).ThenBy(r => r.First).Select(r => new ReactionCount(r.Emoji, r.Count, r.Mine)).ToList());
+    }
+
+    private async Task<Result<IReadOnlyList<ReactionCount>>> ChangeAsync(Caller caller, Guid chatId, Guid messageId, Func<Task<bool>> change, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (ChatService.Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
+        {
+            return Problem.NotFound("The message");
+        }
+
+        var changed = await change();
+        var counts = (await CountsAsync(db, [messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
+        if (changed)
+        {
+            var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
+            events.ToChat(chatId, seq, Updated, new ReactionsUpdated(chatId, messageId, counts.Select(c => c with { Mine = false }).ToList()));
+            await db.SaveChangesAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return counts;
+    }
+
+    private sealed record ReactorCursor(DateTimeOffset At, Guid UserId);
+}
