@@ -22,14 +22,34 @@ public static class ChatEvents
     /// </summary>
     public static async Task<(long Seq, int MemberCount)> NextSeqAsync(this DistaHilarDbContext db, Guid chatId, int memberDelta, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Chat events are numbered inside a transaction.");
-        command.CommandText = "UPDATE chats SET event_seq = event_seq + 1, member_count = member_count + @delta WHERE id = @id RETURNING event_seq, member_count";
-        command.Parameters.Add(new NpgsqlParameter("delta", memberDelta));
+        var (seq, count) = await db.UpdateChatAsync(
+            chatId,
+            "UPDATE chats SET event_seq = event_seq + 1, member_count = member_count + @value WHERE id = @id RETURNING event_seq, member_count",
+            memberDelta,
+            ct);
+        return (seq, (int)count);
+    }
+
+    /// <summary>The chat's next message and event numbers, and its activity time, in one statement (as <see cref="NextSeqAsync"/>).</summary>
+    public static Task<(long Seq, long EventSeq)> NextMessageSeqAsync(this DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
+        db.UpdateChatAsync(
+            chatId,
+            "UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @value WHERE id = @id RETURNING last_message_seq, event_seq",
+            now,
+            ct);
+
+    /// <summary>Runs an UPDATE … RETURNING of two numbers on the chat row, inside the caller's transaction.</summary>
+    private static async Task<(long First, long Second)> UpdateChatAsync(this DistaHilarDbContext db, Guid chatId, string sql, object value, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Chat numbers are taken inside a transaction.");
+        command.CommandText = sql;
+        command.Parameters.Add(new NpgsqlParameter("value", value));
         command.Parameters.Add(new NpgsqlParameter("id", chatId));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt32(1)) : throw new InvalidOperationException($"Chat {chatId} is gone.");
+        return await reader.ReadAsync(ct)
+            ? (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))
+            : throw new InvalidOperationException($"Chat {chatId} is gone.");
     }
 }
 

@@ -45,8 +45,7 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
         message.Text = request.Text;
         message.EditedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
-        var view = MessageService.View(message, replyTo);
+        var view = await MessageService.ViewAsync(db, message, ct);
         var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
         events.ToChat(chatId, seq, Updated, view);
         await db.SaveChangesAsync(ct);
@@ -138,9 +137,9 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             message.PinnedAt = pinned ? time.GetUtcNow() : null;
             message.PinnedBy = pinned ? caller.UserId : null;
             await db.SaveChangesAsync(ct);
-            var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
+            var view = await MessageService.ViewAsync(db, message, ct);
             var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
-            events.ToChat(chatId, seq, Updated, MessageService.View(message, replyTo));
+            events.ToChat(chatId, seq, Updated, view);
             await db.SaveChangesAsync(ct);
         }
 

@@ -4,7 +4,6 @@ using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace DistaHilar.Core.Messages;
@@ -66,7 +65,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
                 .ToArrayAsync(ct);
 
         var now = time.GetUtcNow();
-        var (seq, eventSeq) = await NextNumbersAsync(chatId, now, ct);
+        var (seq, eventSeq) = await db.NextMessageSeqAsync(chatId, now, ct);
         var message = new Message
         {
             Id = Guid.CreateVersion7(now),
@@ -220,22 +219,13 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return null;
         }
 
-        var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
-        return View(message, replyTo);
+        return await ViewAsync(db, message, ct);
     }
 
-    /// <summary>The next message and event numbers, and the chat's activity time, in one statement under the row lock.</summary>
-    private async Task<(long Seq, long EventSeq)> NextNumbersAsync(Guid chatId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>One message's view, with the preview of the (live) message it replies to.</summary>
+    internal static async Task<MessageView> ViewAsync(DistaHilarDbContext db, Message message, CancellationToken ct)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = """
-            UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @now
-            WHERE id = @id RETURNING last_message_seq, event_seq
-            """;
-        command.Parameters.Add(new NpgsqlParameter("id", chatId));
-        command.Parameters.Add(new NpgsqlParameter("now", now));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt64(1)) : throw new InvalidOperationException($"Chat {chatId} is gone.");
+        var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
+        return View(message, replyTo);
     }
 }
