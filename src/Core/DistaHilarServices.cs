@@ -10,6 +10,7 @@ using DistaHilar.Core.Messages;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
+using DistaHilar.Core.Updates;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -73,10 +74,14 @@ public static class DistaHilarServices
         services.AddScoped<FolderService>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
+        services.AddScoped<MessageForwards>();
+        services.AddScoped<MessageSearch>();
         services.AddScoped<ReactionService>();
         services.AddSingleton<ReadEventSender>();
         services.AddScoped<ReadStateAggregator>();
         services.AddScoped<HubMethods>();
+        services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
+        services.AddScoped<UpdatesService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

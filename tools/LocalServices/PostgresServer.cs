@@ -158,7 +158,9 @@ public sealed class PostgresServer : IAsyncDisposable
         using (var initdb = ServiceProcess.Start(
             "initdb", Path.Combine(_binDir, "initdb"),
             ["-D", DataDirectory, "-U", Superuser, $"--pwfile={passwordFile}", "--auth-local=peer", "--auth-host=scram-sha-256",
-             "--encoding=UTF8", "--no-locale", "--no-sync"],
+             // C.UTF-8: byte-order collation as with no locale, but Unicode letters and case (Azure's servers use
+             // en_US.utf8): full-text search must see Cyrillic words as words and fold their case.
+             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
             _root, dropRoot: true, DataDirectory, NativeMethods.SigTerm, _log))
         {
             var code = await initdb.RunToExitAsync(TimeSpan.FromSeconds(120), ct);

@@ -32,20 +32,29 @@ public static class ChatEvents
 
     /// <summary>The chat's next message and event numbers, and its activity time, in one statement (as <see cref="NextSeqAsync"/>).</summary>
     public static Task<(long Seq, long EventSeq)> NextMessageSeqAsync(this DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
+        db.NextMessageSeqsAsync(chatId, 1, now, ct);
+
+    /// <summary>
+    /// Numbers for <paramref name="count"/> new messages at once (one message and one event number each): returns the
+    /// last of each, so the batch has <c>Seq - count + 1 … Seq</c>.
+    /// </summary>
+    public static Task<(long Seq, long EventSeq)> NextMessageSeqsAsync(this DistaHilarDbContext db, Guid chatId, int count, DateTimeOffset now, CancellationToken ct) =>
         db.UpdateChatAsync(
             chatId,
-            "UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @value WHERE id = @id RETURNING last_message_seq, event_seq",
+            "UPDATE chats SET last_message_seq = last_message_seq + @count, event_seq = event_seq + @count, last_activity_at = @value WHERE id = @id RETURNING last_message_seq, event_seq",
             now,
-            ct);
+            ct,
+            count);
 
     /// <summary>Runs an UPDATE … RETURNING of two numbers on the chat row, inside the caller's transaction.</summary>
-    private static async Task<(long First, long Second)> UpdateChatAsync(this DistaHilarDbContext db, Guid chatId, string sql, object value, CancellationToken ct)
+    private static async Task<(long First, long Second)> UpdateChatAsync(this DistaHilarDbContext db, Guid chatId, string sql, object value, CancellationToken ct, int count = 1)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Chat numbers are taken inside a transaction.");
         command.CommandText = sql;
         command.Parameters.Add(new NpgsqlParameter("value", value));
         command.Parameters.Add(new NpgsqlParameter("id", chatId));
+        command.Parameters.Add(new NpgsqlParameter("count", count));
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))

@@ -23,6 +23,15 @@ public sealed class Message
 
     public Guid? ReplyToId { get; init; }
 
+    /// <summary>A forward: the original message's author, chat, id and time (of the first original, for a forward of a forward).</summary>
+    public Guid? ForwardedFromSenderId { get; init; }
+
+    public Guid? ForwardedFromChatId { get; init; }
+
+    public Guid? ForwardedFromMessageId { get; init; }
+
+    public DateTimeOffset? ForwardedFromCreatedAt { get; init; }
+
     /// <summary>Users mentioned with <c>@username</c> who were members when it was sent: their unread-mention counts.</summary>
     public Guid[] Mentions { get; init; } = [];
 
@@ -54,6 +63,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasOne<User>().WithMany().HasForeignKey(m => m.SenderId).OnDelete(DeleteBehavior.Restrict);
         // History pages (before/after/around), the last message and unread counts: everything walks (chat_id, seq).
         message.HasIndex(m => new { m.ChatId, m.Seq }).IsUnique();
+        // Full-text search reads a generated tsvector column with a GIN index (migration MessageSearch). It is not
+        // mapped, so history pages never carry it; MessageSearch queries it in SQL.
         // Idempotent sends: one message per (chat, sender, clientMessageId).
         message.HasIndex(m => new { m.ChatId, m.SenderId, m.ClientMessageId }).IsUnique().HasFilter("client_message_id IS NOT NULL");
     }

@@ -8,6 +8,19 @@ public static partial class MessageRules
     public const int MaxText = 4096;
     public const int MaxClientMessageId = 64;
     public const int PreviewLength = 100;
+    public const string SearchConfiguration = "simple"; // the migration MessageSearch and MessageSearch's SQL name it too
+    public const int MaxQuery = 256;
+    public const int MaxQueryWords = 10;
+
+    /// <summary>
+    /// A search box's text as a tsquery: its words (runs of letters and digits, as the parser splits them), each matched as a prefix, all
+    /// required. Built from word characters only, so no input can break the query syntax; null when there is no word.
+    /// </summary>
+    public static string? SearchQuery(string? text)
+    {
+        var words = text is null ? [] : WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(MaxQueryWords).ToList();
+        return words.Count == 0 ? null : string.Join(" & ", words.Select(w => w + ":*"));
+    }
 
     /// <summary>The usernames a text mentions (<c>@name</c>, username rules), lower-cased, each once.</summary>
     public static IReadOnlyList<string> MentionedUsernames(string? text) =>
@@ -27,6 +40,9 @@ public static partial class MessageRules
 
     [GeneratedRegex(@"(?<![\w@])@([A-Za-z0-9_]{3,32})\b")]
     private static partial Regex MentionPattern();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
 }
 
 /// <summary><c>POST /api/chats/{chatId}/messages</c>. Media arrive with the media issue; until then a message is text.</summary>
@@ -74,9 +90,37 @@ public sealed record ReadRequest(Guid? UpToMessageId)
 
 public sealed record ReplyPreview(Guid Id, Guid SenderId, string Preview);
 
+/// <summary>Where a forwarded message first came from: its author, chat, id and time.</summary>
+public sealed record ForwardedFrom(Guid SenderId, Guid ChatId, Guid MessageId, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// <c>POST /api/chats/{chatId}/messages/forward</c>: copies of messages of a chat the caller can read, in their order.
+/// With <see cref="ClientMessageId"/> a retry returns the first forward's copies instead of making new ones.
+/// </summary>
+public sealed record ForwardMessagesRequest(Guid? FromChatId, IReadOnlyList<Guid>? MessageIds, string? ClientMessageId)
+{
+    public const int MaxIds = 100;
+
+    /// <summary>Room for the per-copy suffix within the stored key's length.</summary>
+    public const int MaxClientMessageId = MessageRules.MaxClientMessageId - 4;
+
+    public Problem? Validate() => new Validator()
+        .Check(FromChatId is { } from && from != Guid.Empty, "fromChatId", "The chat to forward from is required.")
+        .Check(MessageIds is { Count: > 0 and <= MaxIds }, "messageIds", $"From 1 to {MaxIds} message ids.")
+        .Check(MessageIds is null || !MessageIds.Contains(Guid.Empty), "messageIds", "Every id must be a message id.")
+        .Check(MessageIds is null || MessageIds.Distinct().Count() == MessageIds.Count, "messageIds", "Each message once.")
+        .Check(ClientMessageId is null || (!string.IsNullOrWhiteSpace(ClientMessageId) && ClientMessageId.Length <= MaxClientMessageId), "clientMessageId", $"1 to {MaxClientMessageId} characters when given.")
+        .ToProblem();
+
+    /// <summary>The stored idempotency key of the copy at <paramref name="index"/> (0-based).</summary>
+    public static string CopyKey(string clientMessageId, int index) => $"{clientMessageId}#{index}";
+}
+
 /// <summary>
 /// A message as api.md shapes it (media, reactions, pins and forwards arrive with their own work). The sender's
 /// <c>clientMessageId</c> is included so a device can match <c>message.created</c> to its own pending send.
+/// <c>readByPeer</c> is set in dialog histories (the peer's read pointer is at or past the message) and false on a
+/// new dialog message; elsewhere it is null (groups get read counts through <c>read.updated</c>).
 /// </summary>
 public sealed record MessageView(
     Guid Id,
@@ -84,14 +128,15 @@ public sealed record MessageView(
     Guid SenderId,
     string? Text,
     ReplyPreview? ReplyTo,
-    object? ForwardedFrom,
+    ForwardedFrom? ForwardedFrom,
     IReadOnlyList<object> Media,
     IReadOnlyList<ReactionCount> Reactions,
     bool Pinned,
     DateTimeOffset? EditedAt,
     DateTimeOffset CreatedAt,
     long Seq,
-    string? ClientMessageId);
+    string? ClientMessageId,
+    bool? ReadByPeer = null);
 
 /// <summary>Where the caller's read pointer is after <c>POST /read</c>, and what is still unread.</summary>
 public sealed record ReadState(Guid ChatId, long ReadSeq, int UnreadCount);

@@ -81,7 +81,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         db.Messages.Add(message);
         // My own message is read by me.
         me.ReadSeq = Math.Max(me.ReadSeq, seq);
-        var view = View(message, replyTo);
+        var view = View(message, replyTo) with { ReadByPeer = chat.Type == ChatType.Dialog ? false : null };
         events.ToChat(chatId, eventSeq, Created, view);
         try
         {
@@ -151,11 +151,24 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             page = await query.OrderByDescending(m => m.Seq).Take(limit).ToListAsync(ct);
         }
 
+        var views = await ViewsAsync(db, page, me, ct);
+        if (chat.Type != ChatType.Dialog || views.Count == 0)
+        {
+            return views;
+        }
+
+        var peerRead = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId != me).Select(m => (long?)m.ReadSeq).FirstOrDefaultAsync(ct) ?? 0;
+        return views.Select(v => v with { ReadByPeer = v.Seq <= peerRead }).ToList();
+    }
+
+    /// <summary>A page of messages as the viewer sees them: reply previews and reactions in one query each, never per message.</summary>
+    internal static async Task<List<MessageView>> ViewsAsync(DistaHilarDbContext db, List<Message> page, Guid viewerId, CancellationToken ct)
+    {
         var replyIds = page.Where(m => m.ReplyToId is not null).Select(m => m.ReplyToId!.Value).Distinct().ToList();
         var replies = replyIds.Count == 0
             ? new Dictionary<Guid, Message>()
             : await db.Messages.AsNoTracking().Where(m => replyIds.Contains(m.Id) && m.DeletedAt == null).ToDictionaryAsync(m => m.Id, ct);
-        var reactions = await ReactionService.CountsAsync(db, page.Select(m => m.Id).ToList(), me, ct);
+        var reactions = await ReactionService.CountsAsync(db, page.Select(m => m.Id).ToList(), viewerId, ct);
         return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null, reactions.GetValueOrDefault(m.Id))).ToList();
     }
 
@@ -192,7 +205,9 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
         }
 
-        var unread = await db.Messages.CountAsync(m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != caller.UserId && m.DeletedAt == null, ct);
+        var me = caller.UserId;
+        var unread = await db.Messages.CountAsync(
+            m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != me && m.DeletedAt == null && !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id), ct);
         return new ReadState(chatId, readSeq, unread);
     }
 
@@ -202,7 +217,9 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         message.SenderId,
         message.Text,
         replyTo is null ? null : new ReplyPreview(replyTo.Id, replyTo.SenderId, MessageRules.Preview(replyTo.Text)),
-        null,
+        message.ForwardedFromMessageId is { } original
+            ? new ForwardedFrom(message.ForwardedFromSenderId!.Value, message.ForwardedFromChatId!.Value, original, message.ForwardedFromCreatedAt!.Value)
+            : null,
         [],
         reactions ?? [],
         message.PinnedAt is not null,

@@ -20,9 +20,12 @@ public enum OutboxKind
 }
 
 /// <summary>
-/// One realtime call, written in the same transaction as the change that causes it and deleted once the service
-/// accepted it. <see cref="AvailableAt"/> is when the dispatcher may take it: a little after the commit for rows the
-/// writing request publishes itself, then later and later after each failed attempt.
+/// One realtime call, written in the same transaction as the change that causes it. <see cref="AvailableAt"/> is when
+/// the dispatcher may take it: a little after the commit for rows the writing request publishes itself, then later and
+/// later after each failed attempt. Once handled (sent, or refused for good) a row is deleted, unless it is
+/// <see cref="Logged"/>: then it is kept as part of the change log <c>GET /api/updates</c> reads, marked
+/// <see cref="PublishedAt"/>, until the retention ends. The table also has a <c>tx xid8</c> column (the writing
+/// transaction's id, filled by PostgreSQL) that orders the log by commit visibility; it is not mapped here.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -48,6 +51,12 @@ public sealed class OutboxMessage
     public DateTimeOffset AvailableAt { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>A lasting change a client catching up must see (not presence, not group membership calls).</summary>
+    public bool Logged { get; init; }
+
+    /// <summary>When the row was handled; null while it is still due for delivery.</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -62,7 +71,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.Property(m => m.Group).HasMaxLength(160);
         message.Property(m => m.Event).HasMaxLength(64);
         message.Property(m => m.Payload).HasColumnType("jsonb");
-        // The dispatcher's scan: due rows, the longest-due first.
-        message.HasIndex(m => new { m.AvailableAt, m.Id });
+        // The dispatcher's scan: due rows, the longest-due first. Handled rows kept for the change log are not in it.
+        message.HasIndex(m => new { m.AvailableAt, m.Id }).HasFilter("published_at IS NULL");
+        // Pruning the change log by age. Its read paths index the unmapped tx column (migration ChangeLog).
+        message.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_messages_log_created").HasFilter("logged");
     }
 }

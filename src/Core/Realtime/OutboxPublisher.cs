@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace DistaHilar.Core.Realtime;
 
 /// <summary>
-/// Sends outbox rows to the SignalR Service and deletes the ones it accepted (or refused for good). Delivery is
-/// at least once: a row sent but not yet deleted when a process dies is sent again, with the same event id.
+/// Sends outbox rows to the SignalR Service and retires the ones it accepted (or refused for good): deleted, or kept
+/// as handled when they belong to the change log. Delivery is at least once: a row sent but not yet retired when a
+/// process dies is sent again, with the same event id.
 /// </summary>
 public sealed class OutboxPublisher(
     DistaHilarDbContext db,
@@ -56,7 +57,7 @@ public sealed class OutboxPublisher(
             done.Add(row.Id);
         }
 
-        await DeleteAsync(done, CancellationToken.None);
+        await RetireAsync(done, CancellationToken.None);
     }
 
     /// <summary>
@@ -70,7 +71,7 @@ public sealed class OutboxPublisher(
         var rows = await db.OutboxMessages
             .FromSql($"""
                 UPDATE outbox_messages SET attempts = attempts + 1, available_at = {leaseEnd}
-                WHERE id IN (SELECT id FROM outbox_messages WHERE available_at <= {now} ORDER BY available_at, id LIMIT {batchSize} FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT id FROM outbox_messages WHERE published_at IS NULL AND available_at <= {now} ORDER BY available_at, id LIMIT {batchSize} FOR UPDATE SKIP LOCKED)
                 RETURNING *
                 """)
             .AsNoTracking()
@@ -90,7 +91,7 @@ public sealed class OutboxPublisher(
             }
         }
 
-        await DeleteAsync(done, ct);
+        await RetireAsync(done, ct);
         foreach (var row in failed)
         {
             // 1 s, 2 s, 4 s, … up to the configured ceiling.
@@ -187,11 +188,18 @@ public sealed class OutboxPublisher(
         return document.RootElement.Clone();
     }
 
-    private async Task DeleteAsync(List<long> ids, CancellationToken ct)
+    /// <summary>One statement: rows of the change log are marked handled, the others deleted.</summary>
+    private async Task RetireAsync(List<long> ids, CancellationToken ct)
     {
         if (ids.Count > 0)
         {
-            await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(ct);
+            var now = time.GetUtcNow();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                WITH gone AS (DELETE FROM outbox_messages WHERE id = ANY({ids.ToArray()}) AND NOT logged)
+                UPDATE outbox_messages SET published_at = {now} WHERE id = ANY({ids.ToArray()}) AND logged
+                """,
+                ct);
         }
     }
 }

@@ -80,7 +80,7 @@ public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents event
         var update = new PresenceUpdate(userId, status, lastSeenAt);
         foreach (var viewer in audience)
         {
-            events.ToUser(viewer, Event, update);
+            events.ToUserTransient(viewer, Event, update);
         }
 
         await db.SaveChangesAsync(ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistaHilar.Core.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Realtime;
@@ -8,7 +9,8 @@ namespace DistaHilar.Core.Realtime;
 /// The transactional outbox, as a feature service sees it: calls record what the service must be told as rows of the
 /// caller's unit of work (saved by its SaveChanges, inside its transaction); after the commit the caller calls
 /// <see cref="PublishAsync"/>, which sends them at once. Whatever is not sent then, the dispatcher retries.
-/// With realtime not configured nothing is recorded.
+/// Lasting events are also the change log <c>GET /api/updates</c> reads, so they are recorded even with realtime not
+/// configured (then as already handled); presence and group membership calls are recorded only for the service.
 /// </summary>
 public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
 {
@@ -17,11 +19,33 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
 
     /// <summary>A chat event for every current member: one group send, whatever the member count.</summary>
     public void ToChat(Guid chatId, long seq, string type, object data) =>
-        Record(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data));
+        Record(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data), chatId, logged: true);
 
     /// <summary>An event for one user's connections (their other devices, or someone who is no longer in the chat's group).</summary>
     public void ToUser(Guid userId, string type, object data, Guid? chatId = null, long? seq = null) =>
-        Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data));
+        Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data), chatId, logged: true);
+
+    /// <summary>A passing state for one user's connections, not kept for catch-up (presence: a reconnecting client asks anew).</summary>
+    public void ToUserTransient(Guid userId, string type, object data) =>
+        Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, null, null, time.GetUtcNow(), data));
+
+    /// <summary>
+    /// Puts a chat event into every current member's own change log without sending it: for a chat about to be
+    /// deleted, whose members the log can no longer find through the chat. One statement, whatever the member count;
+    /// run it before the delete, in the same transaction. The live event still goes to the group with <see cref="ToChat"/>.
+    /// </summary>
+    public Task LogForMembersAsync(Guid chatId, long seq, string type, object data, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var payload = JsonSerializer.Serialize(new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, now, data), Json);
+        return db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO outbox_messages (kind, target, chat_id, event, payload, created_at, available_at, attempts, logged, published_at)
+            SELECT {(short)OutboxKind.SendToUser}, m.user_id::text, {chatId}, {type}, {payload}::jsonb, {now}, {now}, 0, TRUE, {now}
+            FROM chat_members m WHERE m.chat_id = {chatId}
+            """,
+            ct);
+    }
 
     /// <summary>The user starts receiving the chat's events (granting access happens after the commit).</summary>
     public void JoinChat(Guid userId, Guid chatId) => Record(OutboxKind.AddToGroup, userId.ToString(), RealtimeGroups.Chat(chatId), null, null, chatId);
@@ -53,9 +77,10 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     /// <summary>Forgets what was recorded, after the unit of work that held it failed and was cleared.</summary>
     public void Discard() => recorded.Clear();
 
-    private void Record(OutboxKind kind, string target, string? group, string? type, RealtimeEnvelope? envelope, Guid? chatId = null)
+    private void Record(OutboxKind kind, string target, string? group, string? type, RealtimeEnvelope? envelope, Guid? chatId = null, bool logged = false)
     {
-        if (setup.Connection is null)
+        var live = setup.Connection is not null;
+        if (!live && !logged)
         {
             return;
         }
@@ -71,8 +96,13 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
             Payload = envelope is null ? null : JsonSerializer.Serialize(envelope, Json),
             CreatedAt = now,
             AvailableAt = now + options.Value.OutboxClaimDelay,
+            Logged = logged,
+            PublishedAt = live ? null : now,
         };
         db.OutboxMessages.Add(message);
-        recorded.Add(message);
+        if (live)
+        {
+            recorded.Add(message);
+        }
     }
 }

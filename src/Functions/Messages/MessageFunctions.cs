@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Messages;
 
-public sealed class MessageFunctions(MessageService messages, MessageEdits edits, ReactionService reactions)
+public sealed class MessageFunctions(MessageService messages, MessageEdits edits, MessageForwards forwards, ReactionService reactions)
 {
     /// <summary>201 with the new message; 200 with the original for a clientMessageId already used.</summary>
     [Function("SendMessage")]
@@ -17,6 +17,17 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
         var body = await RequestBody.ReadAsync<SendMessageRequest>(request, ct);
         var result = body.IsSuccess ? await messages.SendAsync(context.Caller(), chatId, body.Value, ct) : body.Problem;
         return result.CreatedOrOk(message => $"/api/chats/{chatId}/messages/{message.Id}");
+    }
+
+    /// <summary>201 with the copies in their original order; 200 with the first forward's copies for a clientMessageId already used.</summary>
+    [Function("ForwardMessages")]
+    public async Task<Results<Created<ItemList<MessageView>>, Ok<ItemList<MessageView>>, ApiProblem>> Forward(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/messages/forward")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<ForwardMessagesRequest>(request, ct);
+        var result = body.IsSuccess ? await forwards.ForwardAsync(context.Caller(), chatId, body.Value, ct) : body.Problem;
+        Result<(ItemList<MessageView>, bool)> list = result.IsSuccess ? (new ItemList<MessageView>(result.Value.Messages), result.Value.Created) : result.Problem;
+        return list.CreatedOrOk(_ => $"/api/chats/{chatId}/messages");
     }
 
     /// <summary>Newest first; <c>?before=</c>, <c>?after=</c> or <c>?around=</c> a message id, and <c>?limit=</c>.</summary>

@@ -419,6 +419,22 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
+                    b.Property<Guid?>("ForwardedFromChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("forwarded_from_chat_id");
+
+                    b.Property<DateTimeOffset?>("ForwardedFromCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("forwarded_from_created_at");
+
+                    b.Property<Guid?>("ForwardedFromMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("forwarded_from_message_id");
+
+                    b.Property<Guid?>("ForwardedFromSenderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("forwarded_from_sender_id");
+
                     b.PrimitiveCollection<Guid[]>("Mentions")
                         .IsRequired()
                         .HasColumnType("uuid[]")
@@ -573,9 +589,17 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("kind");
 
+                    b.Property<bool>("Logged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("logged");
+
                     b.Property<string>("Payload")
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
 
                     b.Property<string>("Target")
                         .IsRequired()
@@ -586,8 +610,13 @@ namespace DistaHilar.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_outbox_messages_log_created")
+                        .HasFilter("logged");
+
                     b.HasIndex("AvailableAt", "Id")
-                        .HasDatabaseName("ix_outbox_messages_available_at_id");
+                        .HasDatabaseName("ix_outbox_messages_available_at_id")
+                        .HasFilter("published_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

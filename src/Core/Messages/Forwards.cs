@@ -1,0 +1,116 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>
+/// Forwarding: copies of messages from a chat the caller can read (a member, or a public chat's previewer) into a
+/// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
+/// original. Every id is checked, and all copies are made or none.
+/// </summary>
+public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+{
+    private const string ClientMessageIdIndex = "ix_messages_chat_id_sender_id_client_message_id";
+
+    /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
+    public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        // The source is read outside the transaction, unlocked: two forwards in opposite directions never wait on each other.
+        var (source, sourceMember) = await chats.LoadAsync(caller, request.FromChatId!.Value, tracked: false, ct);
+        if (source is null || (sourceMember is null && !ChatRules.IsPreviewable(source)))
+        {
+            return Problem.NotFound("The chat to forward from");
+        }
+
+        var ids = request.MessageIds!;
+        var me = caller.UserId;
+        var originals = await db.Messages.AsNoTracking()
+            .Where(m => ids.Contains(m.Id) && m.ChatId == source.Id && m.DeletedAt == null)
+            .Where(m => !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id))
+            .OrderBy(m => m.Seq)
+            .ToListAsync(ct);
+        if (originals.Count != ids.Count)
+        {
+            return Problem.NotFound("One or more of the messages");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        if (ChatService.Visible(chat, member) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanPost(chat!.Type, member!.Role))
+        {
+            return Problem.Forbidden("Only the owner and admins post in a channel.");
+        }
+
+        if (request.ClientMessageId is { } key && await ExistingAsync(chatId, me, key, originals.Count, ct) is { } retried)
+        {
+            return (retried, false);
+        }
+
+        var now = time.GetUtcNow();
+        var (lastSeq, lastEventSeq) = await db.NextMessageSeqsAsync(chatId, originals.Count, now, ct);
+        var copies = originals.Select((original, i) => new Message
+        {
+            Id = Guid.CreateVersion7(now),
+            ChatId = chatId,
+            Seq = lastSeq - originals.Count + 1 + i,
+            SenderId = me,
+            ClientMessageId = request.ClientMessageId is { } k ? ForwardMessagesRequest.CopyKey(k, i) : null,
+            Text = original.Text,
+            ForwardedFromSenderId = original.ForwardedFromSenderId ?? original.SenderId,
+            ForwardedFromChatId = original.ForwardedFromChatId ?? original.ChatId,
+            ForwardedFromMessageId = original.ForwardedFromMessageId ?? original.Id,
+            ForwardedFromCreatedAt = original.ForwardedFromCreatedAt ?? original.CreatedAt,
+            CreatedAt = now,
+        }).ToList();
+        db.Messages.AddRange(copies);
+        // My own messages are read by me.
+        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == me && m.ReadSeq < lastSeq).ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, lastSeq), ct);
+        var views = copies.Select(c => MessageService.View(c, null) with { ReadByPeer = chat.Type == ChatType.Dialog ? false : null }).ToList();
+        for (var i = 0; i < views.Count; i++)
+        {
+            events.ToChat(chatId, lastEventSeq - views.Count + 1 + i, MessageService.Created, views[i]);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ClientMessageIdIndex })
+        {
+            // The same forward raced in from a retry: the one that committed is the answer.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            events.Discard();
+            return (await ExistingAsync(chatId, me, request.ClientMessageId!, originals.Count, ct) ?? throw new InvalidOperationException("The winning forward is gone."), false);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return (views, true);
+    }
+
+    private async Task<IReadOnlyList<MessageView>?> ExistingAsync(Guid chatId, Guid senderId, string key, int count, CancellationToken ct)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => ForwardMessagesRequest.CopyKey(key, i)).ToList();
+        var copies = await db.Messages.AsNoTracking()
+            .Where(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMessageId != null && keys.Contains(m.ClientMessageId))
+            .OrderBy(m => m.Seq)
+            .ToListAsync(ct);
+        return copies.Count == 0 ? null : copies.Select(c => MessageService.View(c, null)).ToList();
+    }
+}
