@@ -89,7 +89,7 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
         }
 
         // Two more queries for the whole page: each chat's newest live message, and my unread and unread-mention
-        // counts (messages after my read pointer, not mine, not deleted).
+        // counts (messages after my read pointer, not mine, not deleted for everyone or for me).
         var chatIds = rows.Select(r => r.Chat.Id).ToList();
         var me = caller.UserId;
         // One index probe per chat (the newest live row of (chat_id, seq)), not a window over every message.
@@ -99,7 +99,10 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
             : await db.Messages
                 .FromSql($"""
                     SELECT m.* FROM unnest({ids}) AS c(id)
-                    CROSS JOIN LATERAL (SELECT * FROM messages WHERE chat_id = c.id AND deleted_at IS NULL ORDER BY seq DESC LIMIT 1) m
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM messages x WHERE x.chat_id = c.id AND x.deleted_at IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = {me} AND h.message_id = x.id)
+                        ORDER BY x.seq DESC LIMIT 1) m
                     """)
                 .AsNoTracking()
                 .ToDictionaryAsync(m => m.ChatId, ct);
@@ -107,6 +110,7 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
             ? []
             : await db.Messages.AsNoTracking()
                 .Where(m => chatIds.Contains(m.ChatId) && m.DeletedAt == null && m.SenderId != me)
+                .Where(m => !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id))
                 .Join(db.ChatMembers.Where(cm => cm.UserId == me), m => m.ChatId, cm => cm.ChatId, (m, cm) => new { m.ChatId, m.Seq, cm.ReadSeq, m.Mentions })
                 .Where(x => x.Seq > x.ReadSeq)
                 .GroupBy(x => x.ChatId)

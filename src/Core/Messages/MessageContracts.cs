@@ -22,6 +22,33 @@ public static partial class MessageRules
         return words.Count == 0 ? null : string.Join(" & ", words.Select(w => w + ":*"));
     }
 
+    /// <summary>
+    /// Text PostgreSQL can store and clients can show: no control characters but line breaks and tabs (NUL is refused
+    /// by the database), and no half of a surrogate pair (not encodable as UTF-8).
+    /// </summary>
+    public static bool IsStorable(string? text)
+    {
+        if (text is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || (char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The usernames a text mentions (<c>@name</c>, username rules), lower-cased, each once.</summary>
     public static IReadOnlyList<string> MentionedUsernames(string? text) =>
         text is null ? [] : MentionPattern().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().ToList();
@@ -52,6 +79,8 @@ public sealed record SendMessageRequest(string? ClientMessageId, string? Text, G
         .Check(!string.IsNullOrWhiteSpace(ClientMessageId) && ClientMessageId.Length <= MessageRules.MaxClientMessageId, "clientMessageId", $"A client message id of 1 to {MessageRules.MaxClientMessageId} characters is required.")
         .Check(!string.IsNullOrWhiteSpace(Text), "text", "A message needs text.")
         .Check(Text is null || Text.Length <= MessageRules.MaxText, "text", $"At most {MessageRules.MaxText} characters.")
+        .Check(MessageRules.IsStorable(Text), "text", "Control characters other than line breaks and tabs, and broken characters, are not allowed.")
+        .Check(MessageRules.IsStorable(ClientMessageId), "clientMessageId", "Control characters and broken characters are not allowed.")
         .Check(MediaIds is null || MediaIds.Count == 0, "mediaIds", "Media are not supported yet.")
         .Check(ReplyToId is null || ReplyToId != Guid.Empty, "replyToId", "Must be a message id.")
         .ToProblem();
@@ -63,6 +92,7 @@ public sealed record EditMessageRequest(string? Text)
     public Problem? Validate() => new Validator()
         .Check(!string.IsNullOrWhiteSpace(Text), "text", "A message needs text.")
         .Check(Text is null || Text.Length <= MessageRules.MaxText, "text", $"At most {MessageRules.MaxText} characters.")
+        .Check(MessageRules.IsStorable(Text), "text", "Control characters other than line breaks and tabs, and broken characters, are not allowed.")
         .ToProblem();
 }
 
@@ -110,6 +140,7 @@ public sealed record ForwardMessagesRequest(Guid? FromChatId, IReadOnlyList<Guid
         .Check(MessageIds is null || !MessageIds.Contains(Guid.Empty), "messageIds", "Every id must be a message id.")
         .Check(MessageIds is null || MessageIds.Distinct().Count() == MessageIds.Count, "messageIds", "Each message once.")
         .Check(ClientMessageId is null || (!string.IsNullOrWhiteSpace(ClientMessageId) && ClientMessageId.Length <= MaxClientMessageId), "clientMessageId", $"1 to {MaxClientMessageId} characters when given.")
+        .Check(MessageRules.IsStorable(ClientMessageId), "clientMessageId", "Control characters and broken characters are not allowed.")
         .ToProblem();
 
     /// <summary>The stored idempotency key of the copy at <paramref name="index"/> (0-based).</summary>

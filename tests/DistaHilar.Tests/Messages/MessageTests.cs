@@ -135,6 +135,15 @@ public sealed class MessageTests(TestEnvironment env)
         Assert.Equal(2, mine.GetProperty("unreadCount").GetInt32());
         Assert.Equal(1, mine.GetProperty("unreadMentionCount").GetInt32());
 
+        // Deleted for everyone, or hidden for me: no longer unread, no longer the last message.
+        await writer.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"api/chats/{chatId}/messages/delete", new { messageIds = new[] { ids[2] }, forEveryone = true });
+        await reader.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"api/chats/{chatId}/messages/delete", new { messageIds = new[] { ids[3] }, forEveryone = false });
+        mine = Item(await reader.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/chats"));
+        Assert.Equal(0, mine.GetProperty("unreadCount").GetInt32());
+        Assert.Equal(0, mine.GetProperty("unreadMentionCount").GetInt32());
+        Assert.Equal(ids[1], mine.GetProperty("lastMessage").GetProperty("id").GetGuid());
+        Assert.Equal(ids[3], Item(await writer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/chats")).GetProperty("lastMessage").GetProperty("id").GetGuid());
+
         await reader.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Post, $"api/chats/{chatId}/read", new { upToMessageId = Guid.NewGuid() });
         await reader.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"api/chats/{chatId}/read", new { });
     }

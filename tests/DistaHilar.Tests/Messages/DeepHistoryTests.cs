@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+using DistaHilar.Tests.Accounts;
+using DistaHilar.Tests.Chats;
+using DistaHilar.Tests.Infrastructure;
+using Npgsql;
+
+namespace DistaHilar.Tests.Messages;
+
+/// <summary>History paging in a chat 12,000 messages deep: exact in both directions, tombstones and my hidden messages skipped.</summary>
+public sealed class DeepHistoryTests(TestEnvironment env)
+{
+    private const int Depth = 12_000;
+
+    [Fact]
+    public async Task Every_message_comes_exactly_once_paging_back_from_the_newest_and_forward_from_the_oldest()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var a = await ChatUser.RegisterAsync(http);
+        var b = await ChatUser.RegisterAsync(http);
+        var chatId = await a.CreateGroupAsync(members: [b]);
+
+        // 12,000 messages straight into the database (posting them would test nothing more and take minutes),
+        // as the app writes them: seq 1..12000 alternating senders, the chat's counters moved to match. Every
+        // 1,000th is deleted for everyone, every 777th is hidden for a.
+        await using (var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString))
+        {
+            foreach (var sql in new[]
+            {
+                """
+                INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, text, mentions, created_at, read_count, deleted_at)
+                SELECT gen_random_uuid(), $1, s, CASE WHEN s % 2 = 0 THEN $2 ELSE $3 END, 'seed-' || s,
+                       CASE WHEN s % 1000 = 0 THEN NULL ELSE 'message ' || s END, '{}', now() - make_interval(secs => $4 - s), 0,
+                       CASE WHEN s % 1000 = 0 THEN now() END
+                FROM generate_series(1, $4) AS s
+                """,
+                "INSERT INTO hidden_messages (user_id, message_id, chat_id) SELECT $2, id, chat_id FROM messages WHERE chat_id = $1 AND seq % 777 = 0 AND deleted_at IS NULL AND $3 = $3 AND $4 = $4",
+                "UPDATE chats SET last_message_seq = $4 WHERE id = $1 AND $2 = $2 AND $3 = $3",
+            })
+            {
+                await using var seed = db.CreateCommand(sql);
+                seed.Parameters.Add(new NpgsqlParameter { Value = chatId });
+                seed.Parameters.Add(new NpgsqlParameter { Value = a.Id });
+                seed.Parameters.Add(new NpgsqlParameter { Value = b.Id });
+                seed.Parameters.Add(new NpgsqlParameter { Value = Depth });
+                await seed.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        var expected = Enumerable.Range(1, Depth).Where(s => s % 1000 != 0 && s % 777 != 0).Select(s => (long)s).ToList();
+
+        // Back from the newest, 100 at a time.
+        var back = new List<long>();
+        var query = "limit=100";
+        while (true)
+        {
+            var items = await PageAsync(a, chatId, query);
+            if (items.Count == 0)
+            {
+                break;
+            }
+
+            Assert.Equal(items.Select(Seq).OrderDescending(), items.Select(Seq));
+            back.AddRange(items.Select(Seq));
+            query = $"limit=100&before={Id(items[^1])}";
+        }
+
+        back.Reverse();
+        Assert.Equal(expected, back);
+
+        // Forward from the oldest: each page is the next 100 after the anchor (shown newest first).
+        var forward = new List<long> { 1 };
+        query = $"limit=100&after={await IdOfSeqAsync(chatId, 1)}";
+        while (true)
+        {
+            var items = await PageAsync(a, chatId, query);
+            if (items.Count == 0)
+            {
+                break;
+            }
+
+            forward.AddRange(items.Select(Seq).Reverse());
+            query = $"limit=100&after={Id(items[0])}";
+        }
+
+        Assert.Equal(expected, forward);
+
+        // Deep in the chat, around a message: a skips what a hid, b (who hid nothing) sees it.
+        var around = $"limit=4&around={await IdOfSeqAsync(chatId, 1555)}";
+        Assert.Equal([1557L, 1556, 1555, 1553], (await PageAsync(a, chatId, around)).Select(Seq));
+        Assert.Equal([1557L, 1556, 1555, 1554], (await PageAsync(b, chatId, around)).Select(Seq));
+    }
+
+    private static long Seq(JsonElement m) => m.GetProperty("seq").GetInt64();
+
+    private static Guid Id(JsonElement m) => m.GetProperty("id").GetGuid();
+
+    private static async Task<List<JsonElement>> PageAsync(ChatUser user, Guid chatId, string query) =>
+        (await user.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{chatId}/messages?{query}")).GetProperty("items").EnumerateArray().ToList();
+
+    private async Task<Guid> IdOfSeqAsync(Guid chatId, long seq)
+    {
+        await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
+        await using var command = db.CreateCommand("SELECT id FROM messages WHERE chat_id = $1 AND seq = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = chatId });
+        command.Parameters.Add(new NpgsqlParameter { Value = seq });
+        return (Guid)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+}
