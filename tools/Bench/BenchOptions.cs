@@ -12,12 +12,15 @@ internal sealed record BenchOptions
           --concurrency <list>  comma-separated worker counts, one level each (default: 1,8,32)
           --duration <seconds>  measured time per level (default: 10)
           --warmup <seconds>    unrecorded time before each level (default: 3; 0 for none)
-          --timeout <seconds>   per-request timeout (default: 30); for fanout also how long one event may take to
-                                reach every client
-          --receivers <list>    fanout: comma-separated receiver counts N, one level each (default: 2,50,500);
-                                each level registers an owner and N members, makes one group of them and
-                                connects N SignalR clients through /api/negotiate
-          --messages <count>    fanout: measured events per level, sent one at a time (default: 200)
+          --timeout <seconds>   per-request timeout (default: 30); for fanout, send-dialog and send-group also how
+                                long one event may take to reach every receiver
+          --receivers <list>    fanout, send-dialog, send-group: comma-separated receiver counts N, one level each;
+                                each level registers a sender and N receivers, makes one chat of them and connects
+                                a SignalR client per receiver through /api/negotiate (send-*: the sender's too).
+                                fanout: a group, default 2,50,500; send-dialog: a dialog, 1 (the only count);
+                                send-group: a group of N + 1, default 49
+          --messages <count>    fanout, send-dialog, send-group: measured events per level, sent one at a time
+                                (default: 200)
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
                                 (a bare host:port/ gets the route prefix api/; worker memory and fanout's SignalR
                                 REST calls are then not known). Without --url a throwaway stack (PostgreSQL,
@@ -25,13 +28,14 @@ internal sealed record BenchOptions
                                 from src/Functions/bin/Release (else Debug) and stopped after; as every request
                                 comes from 127.0.0.1, it gets generous abuse limits:
         {settings}
-                                An app given with --url keeps its own limits: for the register, login and fanout
-                                scenarios start it with limits at least that generous, or the run fills up with 429s.
+                                An app given with --url keeps its own limits: for the register, login, fanout and
+                                send-* scenarios start it with limits at least that generous, or the run fills up with
+                                429s.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 
-        exit codes: 0 success, 1 a level had more than 1% errors (fanout: any missed delivery or error), 2 bad arguments,
-                    130 interrupted
+        exit codes: 0 success, 1 a level had more than 1% errors (fanout, send-dialog, send-group: any missed delivery or
+                    error), 2 bad arguments, 130 interrupted
         """;
 
     public string Scenario { get; init; } = "health";
@@ -44,7 +48,8 @@ internal sealed record BenchOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public IReadOnlyList<int> Receivers { get; init; } = [2, 50, 500];
+    /// <summary>--receivers, or null for the delivery workload's own default.</summary>
+    public IReadOnlyList<int>? Receivers { get; init; }
 
     public int Messages { get; init; } = 200;
 

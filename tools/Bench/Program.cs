@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Bench;
-using DistaHilar.Bench.Fanout;
+using DistaHilar.Bench.Delivery;
 using DistaHilar.Bench.Scenarios;
 using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
 // DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
-// DistaHilar.Bench --scenario fanout [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
+// DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -20,6 +20,13 @@ if (options.Help)
 {
     Console.WriteLine(BenchOptions.UsageText(ScenarioCatalog.Names));
     return 0;
+}
+
+var workload = DeliveryRunner.Workloads.SingleOrDefault(w => w.Name == options.Scenario);
+if (workload?.CheckReceivers(options.Receivers ?? workload.DefaultReceivers) is { } receiversError)
+{
+    await Console.Error.WriteLineAsync(receiversError);
+    return 2;
 }
 
 var jsonPath = options.JsonPath ?? Path.Combine(RepoRoot.Find(), "bench-results", options.Scenario + ".json");
@@ -53,13 +60,13 @@ try
         Timeout = options.RequestTimeout,
     };
 
-    if (options.Scenario == FanoutRunner.Name)
+    if (workload is not null)
     {
-        var fanout = await new FanoutRunner(client, target, options).RunAsync(started, cancel.Token);
-        Console.Write(ReportWriter.Table(fanout));
-        await ReportWriter.WriteJsonAsync(fanout, jsonPath);
+        var delivery = await new DeliveryRunner(client, target, options, workload).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(delivery));
+        await ReportWriter.WriteJsonAsync(delivery, jsonPath);
         await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
-        return fanout.Levels.Any(l => l.Failed) ? 1 : 0;
+        return delivery.Levels.Any(l => l.Failed) ? 1 : 0;
     }
 
     var scenario = ScenarioCatalog.Get(options.Scenario);

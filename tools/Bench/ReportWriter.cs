@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using DistaHilar.Bench.Fanout;
+using DistaHilar.Bench.Delivery;
 using DistaHilar.SignalREmulator;
 
 namespace DistaHilar.Bench;
@@ -38,16 +38,17 @@ internal static class ReportWriter
         return text.ToString();
     }
 
-    public static string Table(FanoutReport report)
+    public static string Table(DeliveryReport report)
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"{report.Scenario} @ {report.TargetUrl}  ({report.Machine.ProcessorCount} CPUs, {report.Machine.OsDescription}, {report.Machine.DotnetVersion})");
-        text.AppendLine(c, $"{report.MessagesPerLevel} events per level, one at a time; latency = receipt by a client - just before the API call; REST = the app's SignalR REST calls per event");
-        text.AppendLine(c, $"{"recv",5} {"events",7} {"deliveries",10} {"missing",8} {"ev/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"API p50",8} {"REST/ev",8} {"peak RSS MiB",13}");
+        text.AppendLine(report.Description);
+        text.AppendLine(c, $"{report.MessagesPerLevel} events per level, one at a time; latency = receipt by a receiver - just before the API call (p50..max per delivery; 'all' per event, until its last receiver); REST = the app's SignalR REST calls per event");
+        text.AppendLine(c, $"{"recv",5} {"events",7} {"deliveries",10} {"missing",8} {"ev/s",7} {"deliv/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"all p50",8} {"all p95",8} {"all p99",8} {"API p50",8} {"REST/ev",8} {"peak RSS MiB",13}");
         foreach (var l in report.Levels)
         {
-            text.AppendLine(c, $"{l.Receivers,5} {l.Events,7} {l.Deliveries,10} {l.Missing,8} {l.EventsPerSecond,7:0.0} {l.DeliveriesPerSecond,8:0.0} {l.LatencyMs.P50,8:0.00} {l.LatencyMs.P95,8:0.00} {l.LatencyMs.P99,8:0.00} {l.LatencyMs.Max,8:0.00} {l.ApiLatencyMs.P50,8:0.00} {l.RestCallsPerEvent?.ToString("0.00", c) ?? "-",8} {Mib(l.WorkerPeakRssMiB),13}");
+            text.AppendLine(c, $"{l.Receivers,5} {l.Events,7} {l.Deliveries,10} {l.Missing,8} {l.EventsPerSecond,7:0.0} {l.DeliveriesPerSecond,8:0.0} {l.LatencyMs.P50,8:0.00} {l.LatencyMs.P95,8:0.00} {l.LatencyMs.P99,8:0.00} {l.LatencyMs.Max,8:0.00} {l.EveryoneLatencyMs.P50,8:0.00} {l.EveryoneLatencyMs.P95,8:0.00} {l.EveryoneLatencyMs.P99,8:0.00} {l.ApiLatencyMs.P50,8:0.00} {l.RestCallsPerEvent?.ToString("0.00", c) ?? "-",8} {Mib(l.WorkerPeakRssMiB),13}");
         }
 
         foreach (var l in report.Levels.Where(l => l.RestCalls is not null))
@@ -59,6 +60,11 @@ internal static class ReportWriter
         foreach (var l in report.Levels.Where(l => l.FirstError is not null || l.Disconnects > 0))
         {
             text.AppendLine(c, $"at {l.Receivers} receivers: {l.Disconnects} connection(s) lost; first error: {l.FirstError}");
+        }
+
+        if (report.Goal is not null)
+        {
+            text.AppendLine(c, $"goal: {report.Goal}");
         }
 
         return text.ToString();

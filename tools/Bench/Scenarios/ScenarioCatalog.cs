@@ -2,7 +2,8 @@ namespace DistaHilar.Bench.Scenarios;
 
 /// <summary>
 /// Every HTTP scenario --scenario can name. A new scenario is one class implementing <see cref="IScenario"/> plus one
-/// line here. <see cref="Names"/> also has fanout, which is not a request loop and has its own runner.
+/// line here. <see cref="Names"/> also has the delivery workloads (fanout, send-dialog, send-group), which are not
+/// request loops and have their own runner.
 /// </summary>
 internal static class ScenarioCatalog
 {
@@ -17,7 +18,7 @@ internal static class ScenarioCatalog
         new DialogRepeatScenario(),
     ];
 
-    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), Fanout.FanoutRunner.Name];
+    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name)];
 
     public static IScenario Get(string name) => All.Single(s => s.Name == name);
 }

@@ -1,4 +1,4 @@
-namespace DistaHilar.Bench.Fanout;
+namespace DistaHilar.Bench.Delivery;
 
 /// <summary>
 /// When each client received each event (<see cref="System.Diagnostics.Stopwatch"/> timestamps; 0 = not yet). The
