@@ -15,7 +15,7 @@ namespace DistaHilar.Bench.Delivery;
 internal sealed class DeliveryRunner(HttpClient client, BenchTarget target, BenchOptions options, IDeliveryWorkload workload)
 {
     /// <summary>Every workload --scenario can name.</summary>
-    public static IReadOnlyList<IDeliveryWorkload> Workloads { get; } = [new RenameWorkload()];
+    public static IReadOnlyList<IDeliveryWorkload> Workloads { get; } = [new RenameWorkload(), MessageWorkload.Dialog, MessageWorkload.Group];
 
     // Clients join the chat's group when the app grants the members right after the chat's commit; a grant that
     // fails there is retried by the outbox dispatcher (10 s claim delay, a 5 s timer). 30 tries × 2 s cover that.
