@@ -16,6 +16,7 @@ internal static class ScenarioCatalog
         new JoinScenario(),
         new DialogScenario(),
         new DialogRepeatScenario(),
+        new SendScenario(),
     ];
 
     public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name)];
