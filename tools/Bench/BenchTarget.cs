@@ -88,6 +88,12 @@ internal sealed class BenchTarget : IAsyncDisposable
     public static string Describe(IReadOnlyDictionary<string, string?> settings) =>
         string.Join(", ", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
 
+    /// <summary>The started stack's PostgreSQL, direct (the app's migration connection); null for a running app.</summary>
+    public string? DirectDatabase => environment?.Services.Postgres.DirectConnectionString;
+
+    /// <summary>The started stack's PostgreSQL through PgBouncer, as the app connects; null for a running app.</summary>
+    public string? PooledDatabase => environment?.Services.PgBouncer.PooledConnectionString;
+
     /// <summary>The app's SignalR REST calls so far, by kind; null for a running app (its service is not ours to count).</summary>
     public RestCalls? SignalRRestCalls => environment?.SignalR.RestCalls;
 

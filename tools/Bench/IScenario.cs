@@ -30,7 +30,11 @@ internal interface IScenarioNotes
 /// <param name="Api">The app's API base, route prefix included (e.g. http://127.0.0.1:40123/api/); the client's BaseAddress.</param>
 /// <param name="Client">The benchmark's client, for setup requests.</param>
 /// <param name="Workers">The most workers any level will run: worker indexes are 0 .. Workers - 1.</param>
-internal sealed record BenchContext(Uri Api, HttpClient Client, int Workers);
+/// <param name="Database">
+/// The stack's PostgreSQL (direct, as the app's migrations connect), for setups too big for the API; null for an app
+/// given with --url, whose database is not the bench's to write to.
+/// </param>
+internal sealed record BenchContext(Uri Api, HttpClient Client, int Workers, string? Database);
 
 /// <summary>A request's result: success, or the reason it failed (kept for the report's first error).</summary>
 internal readonly record struct Outcome(string? Error)

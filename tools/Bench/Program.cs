@@ -71,7 +71,7 @@ try
 
     var scenario = ScenarioCatalog.Get(options.Scenario);
     await Console.Error.WriteLineAsync($"Setting up scenario {scenario.Name} against {target.Api} ...");
-    await scenario.SetupAsync(new BenchContext(target.Api, client, workers), cancel.Token);
+    await scenario.SetupAsync(new BenchContext(target.Api, client, workers, target.DirectDatabase), cancel.Token);
     var runner = new LoadRunner(client, scenario);
     var levels = new List<LevelResult>();
     foreach (var concurrency in options.Concurrency)

@@ -17,6 +17,8 @@ internal static class ScenarioCatalog
         new DialogScenario(),
         new DialogRepeatScenario(),
         new SendScenario(),
+        HistoryScenario.Newest,
+        HistoryScenario.Deep,
     ];
 
     public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name)];
