@@ -1,12 +1,14 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Bench;
 using DistaHilar.Bench.Delivery;
+using DistaHilar.Bench.Pgbench;
 using DistaHilar.Bench.Scenarios;
 using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
 // DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
+// DistaHilar.Bench --scenario pgbench [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
@@ -20,6 +22,12 @@ if (options.Help)
 {
     Console.WriteLine(BenchOptions.UsageText(ScenarioCatalog.Names));
     return 0;
+}
+
+if (options.Scenario == PgbenchRunner.Name && options.Url is not null)
+{
+    await Console.Error.WriteLineAsync("pgbench measures the stack the bench starts (its PgBouncer and PostgreSQL): run it without --url.");
+    return 2;
 }
 
 var workload = DeliveryRunner.Workloads.SingleOrDefault(w => w.Name == options.Scenario);
@@ -67,6 +75,15 @@ try
         await ReportWriter.WriteJsonAsync(delivery, jsonPath);
         await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
         return delivery.Levels.Any(l => l.Failed) ? 1 : 0;
+    }
+
+    if (options.Scenario == PgbenchRunner.Name)
+    {
+        var pgbench = await new PgbenchRunner(target, options).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(pgbench));
+        await ReportWriter.WriteJsonAsync(pgbench, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return pgbench.Levels.Any(l => l.Errors * 100 > l.Requests) ? 1 : 0;
     }
 
     var scenario = ScenarioCatalog.Get(options.Scenario);
