@@ -30,7 +30,8 @@ internal sealed record BenchOptions
         {settings}
                                 An app given with --url keeps its own limits: for the register, login, fanout and
                                 send-* scenarios start it with limits at least that generous, or the run fills up with
-                                429s.
+                                429s. history-newest, history-deep and pgbench need the started stack's database
+                                (they write to it directly) and refuse --url.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 

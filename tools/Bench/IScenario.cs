@@ -27,6 +27,9 @@ internal interface IScenarioNotes
     IReadOnlyDictionary<string, string> Notes { get; }
 }
 
+/// <summary>A scenario whose setup writes to the stack's database directly (<see cref="BenchContext.Database"/>): it cannot run with --url.</summary>
+internal interface IDatabaseScenario : IScenario;
+
 /// <param name="Api">The app's API base, route prefix included (e.g. http://127.0.0.1:40123/api/); the client's BaseAddress.</param>
 /// <param name="Client">The benchmark's client, for setup requests.</param>
 /// <param name="Workers">The most workers any level will run: worker indexes are 0 .. Workers - 1.</param>

@@ -24,9 +24,9 @@ if (options.Help)
     return 0;
 }
 
-if (options.Scenario == PgbenchRunner.Name && options.Url is not null)
+if (options.Url is not null && (options.Scenario == PgbenchRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
 {
-    await Console.Error.WriteLineAsync("pgbench measures the stack the bench starts (its PgBouncer and PostgreSQL): run it without --url.");
+    await Console.Error.WriteLineAsync($"{options.Scenario} needs the database of the stack the bench starts: run it without --url.");
     return 2;
 }
 

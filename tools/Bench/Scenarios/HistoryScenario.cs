@@ -11,7 +11,7 @@ namespace DistaHilar.Bench.Scenarios;
 /// one, because a report has one latency set per level; they share the setup. Every worker reads as the same user.
 /// Setup checks that each page holds exactly those messages and puts its size in the notes.
 /// </summary>
-internal sealed class HistoryScenario : IScenario, IScenarioNotes
+internal sealed class HistoryScenario : IDatabaseScenario, IScenarioNotes
 {
     private const int PageSize = 50;
     private const long DeepAnchorSeq = 10_000;
