@@ -4,13 +4,15 @@ using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace DistaHilar.Core.Messages;
 
 /// <summary>
 /// Sending, history and read pointers. A send takes the chat's next message and event numbers under the chat row's
-/// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox).
+/// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox). A
+/// send is three round trips to the database: the numbers (with the permission check), the insert, the commit.
 /// </summary>
 public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, TimeProvider time)
 {
@@ -27,24 +29,14 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return invalid;
         }
 
-        // A retry is answered with the original, but only to someone who may still post here.
-        var (current, mine) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-        if (ChatService.Visible(current, mine) is null && ChatRules.CanPost(current!.Type, mine!.Role)
-            && await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried)
-        {
-            return (retried, false);
-        }
-
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
+        var now = time.GetUtcNow();
+        if (await TakeNumbersAsync(chatId, caller.UserId, now, ct) is not var (seq, eventSeq, chatType))
         {
-            return hidden;
-        }
-
-        if (!ChatRules.CanPost(chat!.Type, me!.Role))
-        {
-            return Problem.Forbidden("Only the owner and admins post in a channel.");
+            // Not a member, or a channel subscriber: undo the numbers, then answer as every write does.
+            await tx.RollbackAsync(ct);
+            var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+            return ChatService.Visible(chat, me) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
         }
 
         Message? replyTo = null;
@@ -53,7 +45,11 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             replyTo = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == replyId && m.ChatId == chatId && m.DeletedAt == null, ct);
             if (replyTo is null)
             {
-                return Problem.Validation("replyToId", "Not a message of this chat.");
+                // A retry whose original replied to a message deleted since is still the original.
+                await tx.RollbackAsync(ct);
+                return await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried
+                    ? (retried, false)
+                    : Problem.Validation("replyToId", "Not a message of this chat.");
             }
         }
 
@@ -64,8 +60,6 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
                 .Join(db.Users.Where(u => u.Username != null && names.Contains(u.Username)), m => m.UserId, u => u.Id, (m, u) => u.Id)
                 .ToArrayAsync(ct);
 
-        var now = time.GetUtcNow();
-        var (seq, eventSeq) = await db.NextMessageSeqAsync(chatId, now, ct);
         var message = new Message
         {
             Id = Guid.CreateVersion7(now),
@@ -79,9 +73,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             CreatedAt = now,
         };
         db.Messages.Add(message);
-        // My own message is read by me.
-        me.ReadSeq = Math.Max(me.ReadSeq, seq);
-        var view = View(message, replyTo) with { ReadByPeer = chat.Type == ChatType.Dialog ? false : null };
+        var view = View(message, replyTo) with { ReadByPeer = chatType == ChatType.Dialog ? false : null };
         events.ToChat(chatId, eventSeq, Created, view);
         try
         {
@@ -89,7 +81,8 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ClientMessageIdIndex })
         {
-            // The same clientMessageId raced in from a retry: the one that committed is the message.
+            // A retry (or two racing copies of one send): the message that committed with this key is the answer.
+            // Checking first would cost every send a round trip for the rare retry.
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             events.Discard();
@@ -209,6 +202,40 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         var unread = await db.Messages.CountAsync(
             m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != me && m.DeletedAt == null && !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id), ct);
         return new ReadState(chatId, readSeq, unread);
+    }
+
+    /// <summary>
+    /// A send's one statement before its insert: takes the chat's next message and event numbers (locking the chat
+    /// row, so numbers follow commit order) and moves the sender's read pointer to the new message (my own message
+    /// is read by me). Updating the member row after the chat lock doubles as the permission check: a member removed
+    /// while this waited for the lock has no row left to update (a snapshot read would still see them), and the row
+    /// returned carries the current role. Null when the caller may not post; the caller rolls the numbers back.
+    /// </summary>
+    private async Task<(long Seq, long EventSeq, ChatType Type)?> TakeNumbersAsync(Guid chatId, Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = """
+            WITH c AS (
+                UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @now
+                WHERE id = @chat RETURNING last_message_seq, event_seq, type),
+            r AS (
+                UPDATE chat_members SET read_seq = (SELECT last_message_seq FROM c)
+                WHERE chat_id = @chat AND user_id = @user RETURNING role)
+            SELECT c.last_message_seq, c.event_seq, c.type, r.role FROM c LEFT JOIN r ON TRUE
+            """;
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        command.Parameters.Add(new NpgsqlParameter("chat", chatId));
+        command.Parameters.Add(new NpgsqlParameter("user", userId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(3, ct))
+        {
+            return null;
+        }
+
+        var type = (ChatType)reader.GetInt16(2);
+        var role = (ChatRole)reader.GetInt16(3);
+        return ChatRules.CanPost(type, role) ? (reader.GetInt64(0), reader.GetInt64(1), type) : null;
     }
 
     internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null) => new(
