@@ -1,10 +1,12 @@
 using DistaHilar.Core;
+using DistaHilar.Functions.Hosting;
 using DistaHilar.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.Logging.UseHostJsonLogLevels(Path.Combine(AppContext.BaseDirectory, "host.json"));
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
 builder.Services.AddDistaHilarCore(builder.Configuration);

@@ -11,8 +11,16 @@ using Microsoft.EntityFrameworkCore;
 namespace DistaHilar.Core.Data;
 
 /// <summary>The app's database. Features add their entities here through their own configuration classes.</summary>
-public sealed class DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> options) : DbContext(options)
+public sealed class DistaHilarDbContext : DbContext
 {
+    public DistaHilarDbContext(DbContextOptions<DistaHilarDbContext> options)
+        : base(options)
+    {
+        // Our transactions commit or roll back whole: EF's automatic savepoint around each SaveChanges inside one
+        // would cost a round trip (profiled: 6 % of a send's CPU) and never be rolled back to. Pooling keeps this.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Session> Sessions => Set<Session>();

@@ -1,6 +1,7 @@
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DistaHilar.Core.Messages;
@@ -59,6 +60,12 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasKey(m => m.Id);
         message.Property(m => m.Text).HasMaxLength(MessageRules.MaxText);
         message.Property(m => m.ClientMessageId).HasMaxLength(MessageRules.MaxClientMessageId);
+        // A plain comparer for change tracking: the provider's default array comparer built a delegate on every
+        // snapshot and comparison (profiled on sends).
+        message.Property(m => m.Mentions).Metadata.SetValueComparer(new ValueComparer<Guid[]>(
+            (a, b) => ReferenceEquals(a, b) || (a != null && b != null && a.SequenceEqual(b)),
+            a => a.Length,
+            a => a.ToArray()));
         message.HasOne<Chat>().WithMany().HasForeignKey(m => m.ChatId).OnDelete(DeleteBehavior.Cascade);
         message.HasOne<User>().WithMany().HasForeignKey(m => m.SenderId).OnDelete(DeleteBehavior.Restrict);
         // History pages (before/after/around), the last message and unread counts: everything walks (chat_id, seq).

@@ -26,6 +26,9 @@ public sealed class MessageAuthorizationMatrixTests(TestEnvironment env)
         unreact                    404      204    204       204   204
         reactions                  404      200    200       200   200
         read                       404      200    200       200   200
+        forward-here               404      201    201       201   201
+        forward-out                404      201    201       201   201
+        search                     404      200    200       200   200
         """;
 
     // In a channel "member" is a subscriber and only the owner and admins post.
@@ -38,6 +41,9 @@ public sealed class MessageAuthorizationMatrixTests(TestEnvironment env)
         pin                        404      403    204       204   204
         react                      404      200    200       200   200
         read                       404      200    200       200   200
+        forward-here               404      403    403       201   201
+        forward-out                404      201    201       201   201
+        search                     404      200    200       200   200
         """;
 
     [Theory]
@@ -79,6 +85,8 @@ public sealed class MessageAuthorizationMatrixTests(TestEnvironment env)
                     }
                 }
 
+                // forward-out copies the target into a group of the caller's own.
+                var elsewhere = cells[0] == "forward-out" ? await people[callers[i]].CreateGroupAsync() : Guid.Empty;
                 var (method, path, body) = cells[0] switch
                 {
                     "send" => (HttpMethod.Post, $"api/chats/{chatId}/messages", (object?)new { clientMessageId = Guid.NewGuid().ToString(), text = "hi" }),
@@ -92,6 +100,9 @@ public sealed class MessageAuthorizationMatrixTests(TestEnvironment env)
                     "unreact" => (HttpMethod.Delete, $"api/chats/{chatId}/messages/{target}/reactions", null),
                     "reactions" => (HttpMethod.Get, $"api/chats/{chatId}/messages/{target}/reactions", null),
                     "read" => (HttpMethod.Post, $"api/chats/{chatId}/read", new { upToMessageId = target }),
+                    "forward-here" => (HttpMethod.Post, $"api/chats/{chatId}/messages/forward", new { fromChatId = chatId, messageIds = new[] { target } }),
+                    "forward-out" => (HttpMethod.Post, $"api/chats/{elsewhere}/messages/forward", new { fromChatId = chatId, messageIds = new[] { target } }),
+                    "search" => (HttpMethod.Get, $"api/chats/{chatId}/messages/search?q=target", null),
                     _ => throw new InvalidOperationException(cells[0]),
                 };
                 var (status, json) = await people[callers[i]].CallAsync(method, path, body);
