@@ -92,30 +92,22 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
         // counts (messages after my read pointer, not mine, not deleted for everyone or for me).
         var chatIds = rows.Select(r => r.Chat.Id).ToList();
         var me = caller.UserId;
-        // One index probe per chat (the newest live row of (chat_id, seq)), not a window over every message.
+        // One index probe per chat (the newest live row of (chat_id, seq)), not a window over every message. My hidden
+        // messages are a plain array filter: as an anti-join the planner read and sorted every message of each chat.
         var ids = chatIds.ToArray();
         var lastMessages = chatIds.Count == 0
             ? []
             : await db.Messages
                 .FromSql($"""
+                    WITH hidden AS (SELECT coalesce(array_agg(message_id), ARRAY[]::uuid[]) AS ids FROM hidden_messages WHERE user_id = {me} AND chat_id = ANY({ids}))
                     SELECT m.* FROM unnest({ids}) AS c(id)
                     CROSS JOIN LATERAL (
-                        SELECT * FROM messages x WHERE x.chat_id = c.id AND x.deleted_at IS NULL
-                          AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = {me} AND h.message_id = x.id)
+                        SELECT * FROM messages x WHERE x.chat_id = c.id AND x.deleted_at IS NULL AND x.id <> ALL((SELECT ids FROM hidden)::uuid[])
                         ORDER BY x.seq DESC LIMIT 1) m
                     """)
                 .AsNoTracking()
                 .ToDictionaryAsync(m => m.ChatId, ct);
-        var unread = chatIds.Count == 0
-            ? []
-            : await db.Messages.AsNoTracking()
-                .Where(m => chatIds.Contains(m.ChatId) && m.DeletedAt == null && m.SenderId != me)
-                .Where(m => !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id))
-                .Join(db.ChatMembers.Where(cm => cm.UserId == me), m => m.ChatId, cm => cm.ChatId, (m, cm) => new { m.ChatId, m.Seq, cm.ReadSeq, m.Mentions })
-                .Where(x => x.Seq > x.ReadSeq)
-                .GroupBy(x => x.ChatId)
-                .Select(g => new { ChatId = g.Key, Count = g.Count(), Mentions = g.Count(x => x.Mentions.Contains(me)) })
-                .ToDictionaryAsync(x => x.ChatId, ct);
+        var unread = await Messages.UnreadCounts.ForAsync(db, me, rows.Select(r => new Messages.UnreadCounts.Chat(r.Chat.Id, r.Me.ReadSeq, r.Chat.LastMessageSeq)).ToList(), ct);
 
         return rows.Select(r =>
         {
@@ -126,8 +118,8 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
                 peer is null ? r.Chat.Title : ChatViews.DisplayName(peer),
                 peer?.AvatarUrl ?? r.Chat.AvatarUrl,
                 lastMessages.TryGetValue(r.Chat.Id, out var last) ? new MessagePreview(last.Id, last.SenderId, Messages.MessageRules.Preview(last.Text), last.CreatedAt) : null,
-                unread.TryGetValue(r.Chat.Id, out var counts) ? counts.Count : 0,
-                counts?.Mentions ?? 0,
+                unread.TryGetValue(r.Chat.Id, out var counts) ? counts.Unread : 0,
+                counts.Mentions,
                 r.Me.Role.Name(),
                 r.Me.MutedUntil > now,
                 r.Chat.MemberCount,

@@ -72,6 +72,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasIndex(m => new { m.ChatId, m.Seq }).IsUnique();
         // Full-text search reads a generated tsvector column with a GIN index (migration MessageSearch). It is not
         // mapped, so history pages never carry it; MessageSearch queries it in SQL.
+        // Unread counts (UnreadCounts): the few tombstones and mentioning messages after a read pointer.
+        message.HasIndex(m => new { m.ChatId, m.Seq }, "ix_messages_tombstones").HasDatabaseName("ix_messages_tombstones").HasFilter("deleted_at IS NOT NULL");
+        message.HasIndex(m => new { m.ChatId, m.Seq }, "ix_messages_mentioning").HasDatabaseName("ix_messages_mentioning").HasFilter("cardinality(mentions) > 0");
         // Idempotent sends: one message per (chat, sender, clientMessageId).
         message.HasIndex(m => new { m.ChatId, m.SenderId, m.ClientMessageId }).IsUnique().HasFilter("client_message_id IS NOT NULL");
     }

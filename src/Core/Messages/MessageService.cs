@@ -188,7 +188,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, seq.Value), ct);
         var pointers = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId)
-            .Select(m => new { m.ReadSeq, m.ReadAppliedSeq })
+            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { m.ReadSeq, m.ReadAppliedSeq, c.LastMessageSeq })
             .FirstAsync(ct);
         var readSeq = pointers.ReadSeq;
         if (pointers.ReadSeq > pointers.ReadAppliedSeq)
@@ -198,9 +198,8 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
         }
 
-        var me = caller.UserId;
-        var unread = await db.Messages.CountAsync(
-            m => m.ChatId == chatId && m.Seq > readSeq && m.SenderId != me && m.DeletedAt == null && !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id), ct);
+        var counts = await UnreadCounts.ForAsync(db, caller.UserId, [new(chatId, readSeq, pointers.LastMessageSeq)], ct);
+        var unread = counts.TryGetValue(chatId, out var c) ? c.Unread : 0;
         return new ReadState(chatId, readSeq, unread);
     }
 

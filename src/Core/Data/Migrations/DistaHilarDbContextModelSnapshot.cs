@@ -484,6 +484,14 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasDatabaseName("ix_messages_chat_id_sender_id_client_message_id")
                         .HasFilter("client_message_id IS NOT NULL");
 
+                    b.HasIndex(new[] { "ChatId", "Seq" }, "ix_messages_mentioning")
+                        .HasDatabaseName("ix_messages_mentioning")
+                        .HasFilter("cardinality(mentions) > 0");
+
+                    b.HasIndex(new[] { "ChatId", "Seq" }, "ix_messages_tombstones")
+                        .HasDatabaseName("ix_messages_tombstones")
+                        .HasFilter("deleted_at IS NOT NULL");
+
                     b.ToTable("messages", (string)null);
                 });
 
