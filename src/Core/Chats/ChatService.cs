@@ -196,8 +196,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             }
 
             var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
-            events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true));
-            await events.LogForMembersAsync(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true), ct);
+            await events.LogForMembersAsync(events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true)), ct);
             // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
             // again, and calling the service once per member of a big channel would make deletion slow and fragile.
             db.Chats.Remove(chat);

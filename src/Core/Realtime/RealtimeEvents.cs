@@ -18,8 +18,12 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     private readonly List<OutboxMessage> recorded = [];
 
     /// <summary>A chat event for every current member: one group send, whatever the member count.</summary>
-    public void ToChat(Guid chatId, long seq, string type, object data) =>
-        Record(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data), chatId, logged: true);
+    public RealtimeEnvelope ToChat(Guid chatId, long seq, string type, object data)
+    {
+        var envelope = new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data);
+        Record(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, type, envelope, chatId, logged: true);
+        return envelope;
+    }
 
     /// <summary>An event for one user's connections (their other devices, or someone who is no longer in the chat's group).</summary>
     public void ToUser(Guid userId, string type, object data, Guid? chatId = null, long? seq = null) =>
@@ -30,14 +34,17 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
         Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, null, null, time.GetUtcNow(), data));
 
     /// <summary>
-    /// Puts a chat event into every current member's own change log without sending it: for a chat about to be
-    /// deleted, whose members the log can no longer find through the chat. One statement, whatever the member count;
-    /// run it before the delete, in the same transaction. The live event still goes to the group with <see cref="ToChat"/>.
+    /// Puts a chat event (the envelope <see cref="ToChat"/> returned, same event id, so clients that saw it live drop
+    /// the copy) into every current member's own change log without sending it: for a chat about to be deleted, whose
+    /// members the log can no longer find through the chat. One statement, whatever the member count; run it before
+    /// the delete, in the same transaction.
     /// </summary>
-    public Task LogForMembersAsync(Guid chatId, long seq, string type, object data, CancellationToken ct)
+    public Task LogForMembersAsync(RealtimeEnvelope envelope, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
         var now = time.GetUtcNow();
-        var payload = JsonSerializer.Serialize(new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, now, data), Json);
+        var (chatId, type) = (envelope.ChatId, envelope.Type);
+        var payload = JsonSerializer.Serialize(envelope, Json);
         return db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO outbox_messages (kind, target, chat_id, event, payload, created_at, available_at, attempts, logged, published_at)

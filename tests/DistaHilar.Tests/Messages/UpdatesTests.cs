@@ -4,6 +4,7 @@ using System.Text.Json;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;
+using DistaHilar.Tests.Realtime;
 
 namespace DistaHilar.Tests.Messages;
 
@@ -27,7 +28,9 @@ public sealed class UpdatesTests(TestEnvironment env)
         var d = await a.CreateGroupAsync(members: [b]);
         await a.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{g}/messages", Text("seen before"));
 
-        // b goes offline here, remembering where it was.
+        // a stays online; b goes offline here, remembering where it was.
+        await using var aLive = await EventProbe.ConnectAsync(app.BaseAddress, a.Token);
+        var aStart = (await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/updates")).GetProperty("nextCursor").GetString();
         var start = await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/updates");
         Assert.Empty(start.GetProperty("items").EnumerateArray());
         Assert.False(start.GetProperty("resync").GetBoolean());
@@ -90,6 +93,12 @@ public sealed class UpdatesTests(TestEnvironment env)
         Assert.True(IsMessage(got[0], m1) && IsMessage(got[1], m2) && IsMessage(got[7], afterJoin));
         Assert.Equal(b.Id, got[8].GetProperty("data").GetProperty("userId").GetGuid());
         Assert.Equal(got.Count, got.Select(e => e.GetProperty("eventId").GetGuid()).Distinct().Count());
+
+        // The deleted chat's logged copy is the event that went out live (same id), so a client that saw it drops it.
+        var live = await aLive.WaitForAsync("chat.deleted", e => e.GetProperty("chatId").GetGuid() == d, Wait);
+        var aLog = (await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/updates?since={aStart}&limit=500")).GetProperty("items").EnumerateArray();
+        Assert.Equal(live.Envelope.GetProperty("eventId").GetGuid(), aLog.Single(e => e.GetProperty("type").GetString() == "chat.deleted").GetProperty("eventId").GetGuid());
+        Assert.Equal(live.Envelope.GetProperty("eventId").GetGuid(), got[10].GetProperty("eventId").GetGuid());
 
         // Caught up: asking again brings nothing twice.
         var again = await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/updates?since={cursor}");
