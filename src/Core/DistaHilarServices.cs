@@ -6,6 +6,7 @@ using DistaHilar.Core.Data;
 using DistaHilar.Core.Folders;
 using DistaHilar.Core.Health;
 using DistaHilar.Core.Maintenance;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Messages;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
@@ -80,6 +81,10 @@ public static class DistaHilarServices
         services.AddSingleton<ReadEventSender>();
         services.AddScoped<ReadStateAggregator>();
         services.AddScoped<HubMethods>();
+        services.AddSingleton<QueueSender>();
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section));
+        services.AddSingleton<BlobMediaStore>();
+        services.AddScoped<MediaService>();
         services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
         services.AddScoped<UpdatesService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);

@@ -30,6 +30,8 @@ public sealed record Problem(ProblemKind Kind, string Title, IReadOnlyDictionary
     /// <summary>Well-formed, but a rule of the domain forbids it (e.g. the owner leaving without a handover).</summary>
     public static Problem Unprocessable(string title) => new(ProblemKind.Unprocessable, title);
 
+    public static Problem TooLarge(string title) => new(ProblemKind.TooLarge, title);
+
     public static Problem NotFound(string what) => new(ProblemKind.NotFound, $"{what} was not found.");
 
     public static Problem Conflict(string field, string message) => new(ProblemKind.Conflict, message, new Dictionary<string, string[]> { [field] = [message] });

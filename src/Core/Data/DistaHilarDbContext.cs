@@ -23,6 +23,8 @@ public sealed class DistaHilarDbContext : DbContext
 
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<Media.MediaAsset> Media => Set<Media.MediaAsset>();
+
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();

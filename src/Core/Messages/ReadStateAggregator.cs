@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Realtime;
@@ -57,21 +56,7 @@ public sealed class ReadStateAggregator(DistaHilarDbContext db, RealtimeEvents e
 }
 
 /// <summary>Puts read events on the aggregator's queue (created on first use).</summary>
-public sealed class ReadEventSender(StorageClients storage)
+public sealed class ReadEventSender(QueueSender queues)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private volatile QueueClient? ready;
-
-    public async Task EnqueueAsync(ReadEvent read, CancellationToken ct)
-    {
-        var queue = ready;
-        if (queue is null)
-        {
-            queue = storage.Queues.GetQueueClient(ReadStateAggregator.Queue);
-            await queue.CreateIfNotExistsAsync(cancellationToken: ct);
-            ready = queue;
-        }
-
-        await queue.SendMessageAsync(JsonSerializer.Serialize(read, Json), ct);
-    }
+    public Task EnqueueAsync(ReadEvent read, CancellationToken ct) => queues.SendAsync(ReadStateAggregator.Queue, read, ct);
 }

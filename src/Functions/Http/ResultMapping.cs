@@ -13,6 +13,13 @@ public static class ResultMapping
     public static Results<NoContent, ApiProblem> NoContentOr(this Result<Done> result) =>
         result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
 
+    /// <summary>202: accepted for work that happens later (with where to watch it), or the problem.</summary>
+    public static Results<Accepted<T>, ApiProblem> AcceptedOr<T>(this Result<T> result, Func<T, string> location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return result.IsSuccess ? TypedResults.Accepted(location(result.Value), result.Value) : new ApiProblem(result.Problem);
+    }
+
     /// <summary>201 with a Location, or the problem.</summary>
     public static Results<Created<T>, ApiProblem> CreatedOr<T>(this Result<T> result, Func<T, string> location)
     {

@@ -22,6 +22,8 @@ public sealed class SettingsDocumentationTests
                      (PasswordOptions.Section, typeof(PasswordOptions)),
                      (RateLimitOptions.Section, typeof(RateLimitOptions)),
                      (DistaHilar.Core.Realtime.SignalROptions.Section, typeof(DistaHilar.Core.Realtime.SignalROptions)),
+                     (DistaHilar.Core.Updates.UpdatesOptions.Section, typeof(DistaHilar.Core.Updates.UpdatesOptions)),
+                     (DistaHilar.Core.Media.MediaOptions.Section, typeof(DistaHilar.Core.Media.MediaOptions)),
                  })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))

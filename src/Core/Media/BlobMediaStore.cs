@@ -1,0 +1,86 @@
+using System.Net;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using DistaHilar.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace DistaHilar.Core.Media;
+
+/// <summary>
+/// Media bytes in Azure Blob Storage (Azurite locally). Upload URLs are SAS with create permission only, for one blob,
+/// short-lived: the client can write that blob once and can neither read it nor overwrite it. A SAS cannot cap the
+/// size, so completion checks it. Signed with the account key from the connection string; with managed identity a
+/// user-delegation key would sign instead (issue 7 follow-up).
+/// </summary>
+public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions> options, TimeProvider time)
+{
+    private volatile BlobContainerClient? ready;
+
+    public async Task<(Uri Url, DateTimeOffset ExpiresAt)> UploadUrlAsync(string key, CancellationToken ct)
+    {
+        var blob = (await ContainerAsync(ct)).GetBlobClient(key);
+        var expires = time.GetUtcNow() + options.Value.UploadUrlLifetime;
+        return (UploadUrl(blob, expires), expires);
+    }
+
+    /// <summary>A create-only SAS for one blob; public for tests that need an already expired one.</summary>
+    public static Uri UploadUrl(BlobClient blob, DateTimeOffset expires)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Create, expires)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+            Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+        };
+        return blob.GenerateSasUri(sas);
+    }
+
+    /// <summary>The stored size, or null when nothing was uploaded.</summary>
+    public async Task<long?> SizeAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            BlobProperties properties = await (await ContainerAsync(ct)).GetBlobClient(key).GetPropertiesAsync(cancellationToken: ct);
+            return properties.ContentLength;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken ct) =>
+        await (await ContainerAsync(ct)).GetBlobClient(key).DeleteIfExistsAsync(cancellationToken: ct);
+
+    /// <summary>A short-lived read URL that makes the response carry the given type and disposition.</summary>
+    public async Task<Uri> ReadUrlAsync(string key, string contentType, string fileName, bool attachment, CancellationToken ct)
+    {
+        var blob = (await ContainerAsync(ct)).GetBlobClient(key);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, time.GetUtcNow() + options.Value.ReadUrlLifetime)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+            ContentType = contentType,
+            ContentDisposition = (attachment ? "attachment" : "inline") + "; filename*=UTF-8''" + Uri.EscapeDataString(fileName),
+        };
+        return blob.GenerateSasUri(sas);
+    }
+
+    public async Task<BlobContainerClient> ContainerAsync(CancellationToken ct)
+    {
+        var container = ready;
+        if (container is null)
+        {
+            container = storage.Blobs.GetBlobContainerClient(options.Value.Container);
+            await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+            ready = container;
+        }
+
+        return container;
+    }
+}

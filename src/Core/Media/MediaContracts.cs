@@ -1,0 +1,62 @@
+using DistaHilar.Core.Common;
+
+namespace DistaHilar.Core.Media;
+
+public static class MediaRules
+{
+    public const int MaxFileName = 255;
+    public const int MaxContentType = 127;
+
+    public static MediaKind? ParseKind(string? kind) => kind switch
+    {
+        "image" => MediaKind.Image,
+        "video" => MediaKind.Video,
+        "audio" => MediaKind.Audio,
+        "voice" => MediaKind.Voice,
+        "file" => MediaKind.File,
+        _ => null,
+    };
+
+    public static string Name(this MediaKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static string Name(this MediaStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>A file name safe to store and to put in a Content-Disposition header: no path, no control characters.</summary>
+    public static string SafeFileName(string fileName)
+    {
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        var cleaned = new string(name.Where(c => !char.IsControl(c) && c is not ('"' or '/' or '\\')).ToArray()).Trim();
+        return cleaned.Length == 0 ? "file" : cleaned;
+    }
+}
+
+/// <summary><c>POST /api/media/uploads</c>: what the client is about to upload straight to storage.</summary>
+public sealed record CreateUploadRequest(string? FileName, string? ContentType, long? Size, string? Kind)
+{
+    public Problem? Validate() => new Validator()
+        .Check(FileName is { Length: > 0 and <= MediaRules.MaxFileName } && !FileName.Any(char.IsControl), "fileName", $"A file name of 1 to {MediaRules.MaxFileName} characters without control characters is required.")
+        .Check(ContentType is { Length: > 2 and <= MediaRules.MaxContentType } && ContentType.Contains('/', StringComparison.Ordinal) && ContentType.All(c => c is > ' ' and < (char)127 || c == ' '), "contentType", "A media type such as image/jpeg is required.")
+        .Check(Size is > 0, "size", "The size in bytes is required.")
+        .Check(MediaRules.ParseKind(Kind) is not null, "kind", "One of image, video, audio, voice, file.")
+        .ToProblem();
+}
+
+/// <summary>Where and how to upload: a write-only URL for this one file, valid until <see cref="ExpiresAt"/>.</summary>
+public sealed record UploadTarget(Guid MediaId, Uri UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ExpiresAt);
+
+/// <summary><c>GET /api/media/{mediaId}</c> as api.md shapes it; URLs are short-lived and only for ready media.</summary>
+public sealed record MediaView(
+    Guid Id,
+    string Kind,
+    string Status,
+    Uri? Url,
+    Uri? ThumbnailUrl,
+    int? Width,
+    int? Height,
+    int? DurationMs,
+    IReadOnlyList<short>? Waveform,
+    long? Size,
+    string FileName);
+
+/// <summary>The message on the <c>media-processing</c> queue.</summary>
+public sealed record MediaJob(Guid MediaId);

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DistaHilar.Core.Media;
+
+/// <summary>
+/// Direct uploads: the client declares a file and gets a write-only URL for it, uploads to storage, then says it is
+/// complete, which checks what arrived and queues processing (<see cref="Queue"/>). Until media are attached to
+/// messages (issue 7 continues), only the uploader can see an upload; to anyone else it does not exist (404).
+/// </summary>
+public sealed class MediaService(DistaHilarDbContext db, BlobMediaStore store, QueueSender queues, IOptions<MediaOptions> options, TimeProvider time)
+{
+    public const string Queue = "media-processing";
+
+    public async Task<Result<UploadTarget>> CreateUploadAsync(Caller caller, CreateUploadRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var kind = MediaRules.ParseKind(request.Kind)!.Value;
+        var limit = options.Value.MaxBytes(kind);
+        if (request.Size > limit)
+        {
+            return Problem.TooLarge($"A {kind.Name()} may be at most {limit} bytes.");
+        }
+
+        var now = time.GetUtcNow();
+        var media = new MediaAsset
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.UserId,
+            Kind = kind,
+            Status = MediaStatus.Pending,
+            StorageKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            FileName = MediaRules.SafeFileName(request.FileName!),
+            DeclaredContentType = request.ContentType!,
+            DeclaredSize = request.Size!.Value,
+            CreatedAt = now,
+        };
+        var (url, expires) = await store.UploadUrlAsync(media.StorageKey, ct);
+        db.Media.Add(media);
+        await db.SaveChangesAsync(ct);
+        var headers = new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = media.DeclaredContentType };
+        return new UploadTarget(media.Id, url, "PUT", headers, expires);
+    }
+
+    /// <summary>
+    /// Checks the upload arrived and fits the limit, then queues processing, once: a second call (a retry) changes
+    /// nothing and answers the same.
+    /// </summary>
+    public async Task<Result<MediaView>> CompleteAsync(Caller caller, Guid mediaId, CancellationToken ct)
+    {
+        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == mediaId && m.OwnerId == caller.UserId, ct);
+        if (media is null)
+        {
+            return Problem.NotFound("The upload");
+        }
+
+        if (media.CompletedAt is not null)
+        {
+            return await ViewAsync(media, ct);
+        }
+
+        var size = await store.SizeAsync(media.StorageKey, ct);
+        if (size is null)
+        {
+            return Problem.Unprocessable("Nothing has been uploaded to the upload URL yet.");
+        }
+
+        var now = time.GetUtcNow();
+        var limit = options.Value.MaxBytes(media.Kind);
+        if (size > limit)
+        {
+            await store.DeleteAsync(media.StorageKey, ct);
+            await db.Media.Where(m => m.Id == mediaId && m.CompletedAt == null)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MediaStatus.Failed).SetProperty(x => x.FailureReason, "Too large.").SetProperty(x => x.CompletedAt, now), ct);
+            return Problem.TooLarge($"A {media.Kind.Name()} may be at most {limit} bytes.");
+        }
+
+        // One winner among concurrent completes: only the call that sets completed_at queues the job.
+        var won = await db.Media.Where(m => m.Id == mediaId && m.CompletedAt == null)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.CompletedAt, now).SetProperty(x => x.Size, size), ct);
+        if (won == 1)
+        {
+            await queues.SendAsync(Queue, new MediaJob(mediaId), ct);
+        }
+
+        return await ViewAsync(await db.Media.AsNoTracking().FirstAsync(m => m.Id == mediaId, ct), ct);
+    }
+
+    public async Task<Result<MediaView>> GetAsync(Caller caller, Guid mediaId, CancellationToken ct)
+    {
+        var media = await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == mediaId && m.OwnerId == caller.UserId, ct);
+        return media is null ? Problem.NotFound("The media") : await ViewAsync(media, ct);
+    }
+
+    private async Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct)
+    {
+        Uri? url = null;
+        Uri? thumbnail = null;
+        if (media.Status == MediaStatus.Ready)
+        {
+            var attachment = media.Kind == MediaKind.File;
+            url = await store.ReadUrlAsync(media.StorageKey, media.ContentType ?? "application/octet-stream", media.FileName, attachment, ct);
+            thumbnail = media.ThumbnailKey is { } key ? await store.ReadUrlAsync(key, "image/webp", "thumbnail.webp", false, ct) : null;
+        }
+
+        return new MediaView(media.Id, media.Kind.Name(), media.Status.Name(), url, thumbnail, media.Width, media.Height, media.DurationMs, media.Waveform, media.Size, media.FileName);
+    }
+}

@@ -1,0 +1,31 @@
+using DistaHilar.Core.Media;
+using DistaHilar.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DistaHilar.Functions.Media;
+
+public sealed class MediaFunctions(MediaService media)
+{
+    /// <summary>201 with a write-only URL for one direct upload to storage.</summary>
+    [Function("CreateUpload")]
+    public async Task<Results<Created<UploadTarget>, ApiProblem>> CreateUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/uploads")] HttpRequest request, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<CreateUploadRequest>(request, ct);
+        var result = body.IsSuccess ? await media.CreateUploadAsync(context.Caller(), body.Value, ct) : body.Problem;
+        return result.CreatedOr(target => $"/api/media/{target.MediaId}");
+    }
+
+    /// <summary>202: the upload is checked and queued for processing (again: the same answer, nothing queued twice).</summary>
+    [Function("CompleteUpload")]
+    public async Task<Results<Accepted<MediaView>, ApiProblem>> CompleteUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/uploads/{mediaId:guid}/complete")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
+        (await media.CompleteAsync(context.Caller(), mediaId, ct)).AcceptedOr(view => $"/api/media/{view.Id}");
+
+    [Function("GetMedia")]
+    public async Task<Results<Ok<MediaView>, ApiProblem>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "media/{mediaId:guid}")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
+        (await media.GetAsync(context.Caller(), mediaId, ct)).OkOr();
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json;
+using DistaHilar.Core.Media;
+using DistaHilar.Core.Storage;
+using DistaHilar.Tests.Accounts;
+using DistaHilar.Tests.Chats;
+using DistaHilar.Tests.Infrastructure;
+
+namespace DistaHilar.Tests.Media;
+
+/// <summary>Direct uploads against real Azurite: a write-once, write-only URL per file; completion checked once.</summary>
+public sealed class MediaUploadTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_upload_url_writes_one_blob_once_and_completion_queues_processing_exactly_once()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var owner = await ChatUser.RegisterAsync(http);
+        var stranger = await ChatUser.RegisterAsync(http);
+        var bytes = new byte[1000];
+        Random.Shared.NextBytes(bytes);
+
+        var target = await owner.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName = "../../etc/photo.jpg", contentType = "image/jpeg", size = bytes.Length, kind = "image" });
+        var mediaId = target.GetProperty("mediaId").GetGuid();
+        var url = new Uri(target.GetProperty("uploadUrl").GetString()!);
+        Assert.Equal("PUT", target.GetProperty("method").GetString());
+        Assert.True(target.GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        Assert.DoesNotContain(mediaId.ToString(), url.AbsolutePath, StringComparison.OrdinalIgnoreCase);
+
+        await owner.ExpectAsync((HttpStatusCode)422, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
+        using var storage = new HttpClient();
+        Assert.Equal(HttpStatusCode.Created, await PutAsync(storage, url, target.GetProperty("headers"), bytes));
+        // Write-only and write-once: the URL neither reads nor replaces the file.
+        using (var read = await storage.GetAsync(url, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(storage, url, target.GetProperty("headers"), new byte[10]));
+
+        var pending = await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/media/{mediaId}");
+        Assert.Equal(("pending", "photo.jpg", JsonValueKind.Null), (pending.GetProperty("status").GetString(), pending.GetProperty("fileName").GetString(), pending.GetProperty("size").ValueKind));
+
+        var completed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete")));
+        Assert.All(completed, c => Assert.Equal(bytes.Length, c.GetProperty("size").GetInt64()));
+        await owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
+        var queue = StorageClients.FromConnectionString((await env.ServersAsync()).AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient(MediaService.Queue);
+        var jobs = (await queue.PeekMessagesAsync(32, Ct)).Value.Count(m => m.Body.ToString().Contains(mediaId.ToString(), StringComparison.Ordinal));
+        Assert.Equal(1, jobs);
+
+        // Someone else's upload does not exist for them.
+        await stranger.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/media/{mediaId}");
+        await stranger.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
+    }
+
+    [Fact]
+    public async Task An_expired_upload_url_is_refused_by_storage()
+    {
+        var servers = await env.ServersAsync();
+        var storage = StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!);
+        var container = storage.Blobs.GetBlobContainerClient("media");
+        await container.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var expired = BlobMediaStore.UploadUrl(container.GetBlobClient("expired-" + Guid.NewGuid().ToString("N")), DateTimeOffset.UtcNow.AddMinutes(-1));
+        var live = BlobMediaStore.UploadUrl(container.GetBlobClient("live-" + Guid.NewGuid().ToString("N")), DateTimeOffset.UtcNow.AddMinutes(5));
+        using var http = new HttpClient();
+        using var headers = JsonDocument.Parse("""{"x-ms-blob-type":"BlockBlob","Content-Type":"image/png"}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(http, expired, headers.RootElement, [1, 2, 3]));
+        Assert.Equal(HttpStatusCode.Created, await PutAsync(http, live, headers.RootElement, [1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task Bad_declarations_are_refused_before_any_url_is_made()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+
+        await me.ExpectAsync(HttpStatusCode.RequestEntityTooLarge, HttpMethod.Post, "api/media/uploads", new { fileName = "big.jpg", contentType = "image/jpeg", size = 10L * 1024 * 1024 + 1, kind = "image" });
+        foreach (var bad in new object[]
+        {
+            new { fileName = "a.jpg", contentType = "image/jpeg", size = 10, kind = "sticker" },
+            new { fileName = "", contentType = "image/jpeg", size = 10, kind = "image" },
+            new { fileName = "a\u0000.jpg", contentType = "image/jpeg", size = 10, kind = "image" },
+            new { fileName = "a.jpg", contentType = "jpeg", size = 10, kind = "image" },
+            new { fileName = "a.jpg", contentType = "image/jpeg", size = 0, kind = "image" },
+            new { fileName = "a.jpg", contentType = "image/jpeg", size = -5, kind = "image" },
+        })
+        {
+            await me.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "api/media/uploads", bad);
+        }
+
+        await me.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/media/{Guid.NewGuid()}");
+        await me.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Post, $"api/media/uploads/{Guid.NewGuid()}/complete");
+    }
+
+    private static async Task<HttpStatusCode> PutAsync(HttpClient http, Uri url, JsonElement headers, byte[] bytes)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
+        foreach (var header in headers.EnumerateObject())
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString()))
+            {
+                request.Content.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+            }
+        }
+
+        using var response = await http.SendAsync(request, Ct);
+        return response.StatusCode;
+    }
+}
