@@ -47,6 +47,8 @@ public sealed class MediaUploadTests(TestEnvironment env)
         var completed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete")));
         Assert.All(completed, c => Assert.Equal(bytes.Length, c.GetProperty("size").GetInt64()));
         await owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
+        // Nothing consumes media-processing yet, so the job is still on the queue. When its consumer arrives, assert
+        // that processing ran once instead (e.g. media.updated received once, attempts = 1).
         var queue = StorageClients.FromConnectionString((await env.ServersAsync()).AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient(MediaService.Queue);
         var jobs = (await queue.PeekMessagesAsync(32, Ct)).Value.Count(m => m.Body.ToString().Contains(mediaId.ToString(), StringComparison.Ordinal));
         Assert.Equal(1, jobs);
