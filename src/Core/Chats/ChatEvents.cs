@@ -30,31 +30,51 @@ public static class ChatEvents
         return (seq, (int)count);
     }
 
-    /// <summary>The chat's next message and event numbers, and its activity time, in one statement (as <see cref="NextSeqAsync"/>).</summary>
-    public static Task<(long Seq, long EventSeq)> NextMessageSeqAsync(this DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
-        db.NextMessageSeqsAsync(chatId, 1, now, ct);
-
     /// <summary>
-    /// Numbers for <paramref name="count"/> new messages at once (one message and one event number each): returns the
-    /// last of each, so the batch has <c>Seq - count + 1 … Seq</c>.
+    /// A send's (or forward's) one statement before its insert: takes the chat's next <paramref name="count"/> message
+    /// and event numbers and its activity time (locking the chat row, so numbers follow commit order, as
+    /// <see cref="NextSeqAsync"/>), and moves the sender's read pointer to the last new message (my own messages are
+    /// read by me). Updating the member row after the chat lock doubles as the permission check: a member removed
+    /// while this waited for the lock has no row left to update (a snapshot read would still see them), and the row
+    /// returned carries the current role. Returns the last numbers (the batch is <c>Seq - count + 1 … Seq</c>), or
+    /// null when the caller may not post; then the caller rolls the numbers back.
     /// </summary>
-    public static Task<(long Seq, long EventSeq)> NextMessageSeqsAsync(this DistaHilarDbContext db, Guid chatId, int count, DateTimeOffset now, CancellationToken ct) =>
-        db.UpdateChatAsync(
-            chatId,
-            "UPDATE chats SET last_message_seq = last_message_seq + @count, event_seq = event_seq + @count, last_activity_at = @value WHERE id = @id RETURNING last_message_seq, event_seq",
-            now,
-            ct,
-            count);
+    public static async Task<(long Seq, long EventSeq, ChatType Type)?> TakeMessageNumbersAsync(this DistaHilarDbContext db, Guid chatId, Guid userId, int count, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Message numbers are taken inside a transaction.");
+        command.CommandText = """
+            WITH c AS (
+                UPDATE chats SET last_message_seq = last_message_seq + @count, event_seq = event_seq + @count, last_activity_at = @now
+                WHERE id = @chat RETURNING last_message_seq, event_seq, type),
+            r AS (
+                UPDATE chat_members SET read_seq = (SELECT last_message_seq FROM c)
+                WHERE chat_id = @chat AND user_id = @user RETURNING role)
+            SELECT c.last_message_seq, c.event_seq, c.type, r.role FROM c LEFT JOIN r ON TRUE
+            """;
+        command.Parameters.Add(new NpgsqlParameter("count", count));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        command.Parameters.Add(new NpgsqlParameter("chat", chatId));
+        command.Parameters.Add(new NpgsqlParameter("user", userId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(3, ct))
+        {
+            return null;
+        }
+
+        var type = (ChatType)reader.GetInt16(2);
+        var role = (ChatRole)reader.GetInt16(3);
+        return ChatRules.CanPost(type, role) ? (reader.GetInt64(0), reader.GetInt64(1), type) : null;
+    }
 
     /// <summary>Runs an UPDATE … RETURNING of two numbers on the chat row, inside the caller's transaction.</summary>
-    private static async Task<(long First, long Second)> UpdateChatAsync(this DistaHilarDbContext db, Guid chatId, string sql, object value, CancellationToken ct, int count = 1)
+    private static async Task<(long First, long Second)> UpdateChatAsync(this DistaHilarDbContext db, Guid chatId, string sql, object value, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Chat numbers are taken inside a transaction.");
         command.CommandText = sql;
         command.Parameters.Add(new NpgsqlParameter("value", value));
         command.Parameters.Add(new NpgsqlParameter("id", chatId));
-        command.Parameters.Add(new NpgsqlParameter("count", count));
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))

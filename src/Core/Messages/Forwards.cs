@@ -15,8 +15,6 @@ namespace DistaHilar.Core.Messages;
 /// </summary>
 public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
 {
-    private const string ClientMessageIdIndex = "ix_messages_chat_id_sender_id_client_message_id";
-
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
     {
@@ -45,24 +43,21 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-        if (ChatService.Visible(chat, member) is { } hidden)
+        var now = time.GetUtcNow();
+        if (await db.TakeMessageNumbersAsync(chatId, me, originals.Count, now, ct) is not var (lastSeq, lastEventSeq, chatType))
         {
-            return hidden;
-        }
-
-        if (!ChatRules.CanPost(chat!.Type, member!.Role))
-        {
-            return Problem.Forbidden("Only the owner and admins post in a channel.");
+            // Not a member, or a channel subscriber: undo the numbers, then answer as every write does.
+            await tx.RollbackAsync(ct);
+            var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+            return ChatService.Visible(chat, member) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
         }
 
         if (request.ClientMessageId is { } key && await ExistingAsync(chatId, me, key, originals.Count, ct) is { } retried)
         {
+            await tx.RollbackAsync(ct);
             return (retried, false);
         }
 
-        var now = time.GetUtcNow();
-        var (lastSeq, lastEventSeq) = await db.NextMessageSeqsAsync(chatId, originals.Count, now, ct);
         var copies = originals.Select((original, i) => new Message
         {
             Id = Guid.CreateVersion7(now),
@@ -78,9 +73,7 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             CreatedAt = now,
         }).ToList();
         db.Messages.AddRange(copies);
-        // My own messages are read by me.
-        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == me && m.ReadSeq < lastSeq).ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, lastSeq), ct);
-        var views = copies.Select(c => MessageService.View(c, null) with { ReadByPeer = chat.Type == ChatType.Dialog ? false : null }).ToList();
+        var views = copies.Select(c => MessageService.View(c, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
         for (var i = 0; i < views.Count; i++)
         {
             events.ToChat(chatId, lastEventSeq - views.Count + 1 + i, MessageService.Created, views[i]);
@@ -90,7 +83,7 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ClientMessageIdIndex })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
         {
             // The same forward raced in from a retry: the one that committed is the answer.
             await tx.RollbackAsync(ct);

@@ -54,6 +54,9 @@ public sealed class Message
 
 internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
 {
+    /// <summary>The unique index a retried send or forward runs into (named by the snake_case convention).</summary>
+    public const string ClientMessageIdIndex = "ix_messages_chat_id_sender_id_client_message_id";
+
     public void Configure(EntityTypeBuilder<Message> message)
     {
         message.ToTable("messages");

@@ -4,7 +4,6 @@ using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace DistaHilar.Core.Messages;
@@ -12,14 +11,14 @@ namespace DistaHilar.Core.Messages;
 /// <summary>
 /// Sending, history and read pointers. A send takes the chat's next message and event numbers under the chat row's
 /// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox). A
-/// send is three round trips to the database: the numbers (with the permission check), the insert, the commit.
+/// send is three round trips to the database: the numbers (with the permission check, <see cref="ChatEvents.TakeMessageNumbersAsync"/>),
+/// the insert, the commit.
 /// </summary>
 public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
     public const int MaxPage = 100;
-    private const string ClientMessageIdIndex = "ix_messages_chat_id_sender_id_client_message_id";
 
     /// <summary>201 with the new message, or the original (Created false) for a clientMessageId already used.</summary>
     public async Task<Result<(MessageView Message, bool Created)>> SendAsync(Caller caller, Guid chatId, SendMessageRequest request, CancellationToken ct)
@@ -31,7 +30,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
-        if (await TakeNumbersAsync(chatId, caller.UserId, now, ct) is not var (seq, eventSeq, chatType))
+        if (await db.TakeMessageNumbersAsync(chatId, caller.UserId, 1, now, ct) is not var (seq, eventSeq, chatType))
         {
             // Not a member, or a channel subscriber: undo the numbers, then answer as every write does.
             await tx.RollbackAsync(ct);
@@ -79,7 +78,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ClientMessageIdIndex })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
         {
             // A retry (or two racing copies of one send): the message that committed with this key is the answer.
             // Checking first would cost every send a round trip for the rare retry.
@@ -201,40 +200,6 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         var counts = await UnreadCounts.ForAsync(db, caller.UserId, [new(chatId, readSeq, pointers.LastMessageSeq)], ct);
         var unread = counts.TryGetValue(chatId, out var c) ? c.Unread : 0;
         return new ReadState(chatId, readSeq, unread);
-    }
-
-    /// <summary>
-    /// A send's one statement before its insert: takes the chat's next message and event numbers (locking the chat
-    /// row, so numbers follow commit order) and moves the sender's read pointer to the new message (my own message
-    /// is read by me). Updating the member row after the chat lock doubles as the permission check: a member removed
-    /// while this waited for the lock has no row left to update (a snapshot read would still see them), and the row
-    /// returned carries the current role. Null when the caller may not post; the caller rolls the numbers back.
-    /// </summary>
-    private async Task<(long Seq, long EventSeq, ChatType Type)?> TakeNumbersAsync(Guid chatId, Guid userId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = """
-            WITH c AS (
-                UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @now
-                WHERE id = @chat RETURNING last_message_seq, event_seq, type),
-            r AS (
-                UPDATE chat_members SET read_seq = (SELECT last_message_seq FROM c)
-                WHERE chat_id = @chat AND user_id = @user RETURNING role)
-            SELECT c.last_message_seq, c.event_seq, c.type, r.role FROM c LEFT JOIN r ON TRUE
-            """;
-        command.Parameters.Add(new NpgsqlParameter("now", now));
-        command.Parameters.Add(new NpgsqlParameter("chat", chatId));
-        command.Parameters.Add(new NpgsqlParameter("user", userId));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(3, ct))
-        {
-            return null;
-        }
-
-        var type = (ChatType)reader.GetInt16(2);
-        var role = (ChatRole)reader.GetInt16(3);
-        return ChatRules.CanPost(type, role) ? (reader.GetInt64(0), reader.GetInt64(1), type) : null;
     }
 
     internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null) => new(
