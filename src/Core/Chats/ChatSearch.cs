@@ -25,11 +25,7 @@ public sealed class ChatSearch(DistaHilarDbContext db, ChatList list, UserServic
     {
         var q = query?.Trim().ToLowerInvariant();
         var v = new Validator().Check(q is { Length: >= 1 and <= 64 }, "q", "A search text of 1 to 64 characters is required.");
-        var limit = DefaultLimit;
-        v.Check(
-            string.IsNullOrEmpty(limitText) || (int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit),
-            "limit",
-            $"limit must be a whole number from 1 to {MaxLimit}.");
+        v.Check(PageRequest.TryParseLimit(limitText, DefaultLimit, MaxLimit, out var limit), "limit", PageRequest.LimitMessage(MaxLimit));
         if (v.ToProblem() is { } invalid)
         {
             return invalid;

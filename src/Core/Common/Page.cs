@@ -12,16 +12,20 @@ public sealed record PageRequest(int Limit, string? Cursor)
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
-    public static Result<PageRequest> Parse(string? limit, string? cursor)
-    {
-        var size = DefaultLimit;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
-        {
-            return Problem.Validation("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
-        }
+    public static Result<PageRequest> Parse(string? limit, string? cursor) =>
+        TryParseLimit(limit, DefaultLimit, MaxLimit, out var size)
+            ? new PageRequest(size, string.IsNullOrEmpty(cursor) ? null : cursor)
+            : Problem.Validation("limit", LimitMessage(MaxLimit));
 
-        return new PageRequest(size, string.IsNullOrEmpty(cursor) ? null : cursor);
+    /// <summary><c>?limit=</c> for any list: absent or empty is the default, else plain digits from 1 to the maximum.</summary>
+    public static bool TryParseLimit(string? text, int defaultLimit, int maxLimit, out int limit)
+    {
+        limit = defaultLimit;
+        return string.IsNullOrEmpty(text)
+            || (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= maxLimit);
     }
+
+    public static string LimitMessage(int maxLimit) => $"limit must be a whole number from 1 to {maxLimit}.";
 }
 
 /// <summary>

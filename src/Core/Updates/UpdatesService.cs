@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
@@ -31,10 +30,9 @@ public sealed class UpdatesService(DistaHilarDbContext db, IOptions<UpdatesOptio
 
     public async Task<Result<UpdatesPage>> GetAsync(Caller caller, string? since, string? limit, CancellationToken ct)
     {
-        var size = DefaultLimit;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
+        if (!PageRequest.TryParseLimit(limit, DefaultLimit, MaxLimit, out var size))
         {
-            return Problem.Validation("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+            return Problem.Validation("limit", PageRequest.LimitMessage(MaxLimit));
         }
 
         UpdatesCursor? from = null;
