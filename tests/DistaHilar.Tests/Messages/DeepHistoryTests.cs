@@ -26,8 +26,8 @@ public sealed class DeepHistoryTests(TestEnvironment env)
         // 1,000th is deleted for everyone, every 777th is hidden for a.
         await using (var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString))
         {
-            foreach (var sql in new[]
-            {
+            await using var seed = db.CreateBatch();
+            seed.BatchCommands.Add(Command(
                 """
                 INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, text, mentions, created_at, read_count, deleted_at)
                 SELECT gen_random_uuid(), $1, s, CASE WHEN s % 2 = 0 THEN $2 ELSE $3 END, 'seed-' || s,
@@ -35,17 +35,13 @@ public sealed class DeepHistoryTests(TestEnvironment env)
                        CASE WHEN s % 1000 = 0 THEN now() END
                 FROM generate_series(1, $4) AS s
                 """,
-                "INSERT INTO hidden_messages (user_id, message_id, chat_id) SELECT $2, id, chat_id FROM messages WHERE chat_id = $1 AND seq % 777 = 0 AND deleted_at IS NULL AND $3 = $3 AND $4 = $4",
-                "UPDATE chats SET last_message_seq = $4 WHERE id = $1 AND $2 = $2 AND $3 = $3",
-            })
-            {
-                await using var seed = db.CreateCommand(sql);
-                seed.Parameters.Add(new NpgsqlParameter { Value = chatId });
-                seed.Parameters.Add(new NpgsqlParameter { Value = a.Id });
-                seed.Parameters.Add(new NpgsqlParameter { Value = b.Id });
-                seed.Parameters.Add(new NpgsqlParameter { Value = Depth });
-                await seed.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-            }
+                chatId,
+                a.Id,
+                b.Id,
+                Depth));
+            seed.BatchCommands.Add(Command("INSERT INTO hidden_messages (user_id, message_id, chat_id) SELECT $2, id, chat_id FROM messages WHERE chat_id = $1 AND seq % 777 = 0 AND deleted_at IS NULL", chatId, a.Id));
+            seed.BatchCommands.Add(Command("UPDATE chats SET last_message_seq = $2 WHERE id = $1", chatId, Depth));
+            await seed.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
         var expected = Enumerable.Range(1, Depth).Where(s => s % 1000 != 0 && s % 777 != 0).Select(s => (long)s).ToList();
@@ -90,6 +86,17 @@ public sealed class DeepHistoryTests(TestEnvironment env)
         var around = $"limit=4&around={await IdOfSeqAsync(chatId, 1555)}";
         Assert.Equal([1557L, 1556, 1555, 1553], (await PageAsync(a, chatId, around)).Select(Seq));
         Assert.Equal([1557L, 1556, 1555, 1554], (await PageAsync(b, chatId, around)).Select(Seq));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 
     private static long Seq(JsonElement m) => m.GetProperty("seq").GetInt64();
