@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Emulator = DistaHilar.SignalREmulator.SignalREmulator;
 
 namespace DistaHilar.Tests.Realtime;
@@ -96,10 +97,16 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
         await using var laptop = Connect();
         await phone.StartAsync(Ct);
         await laptop.StartAsync(Ct);
-        await Eventually.True(async () => (await PresenceAsync()).GetProperty("status").GetString() == "online", TimeSpan.FromSeconds(10), "the user to be online");
+        // "Online" shows with the first connection's row; each step waits for the app to have handled the upstream
+        // event it depends on (the two connections' events travel independently).
+        await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
+        async Task<long> ConnectionsAsync() => (long)(await db.CreateCommand($"SELECT count(*) FROM user_connections WHERE user_id = '{user.Id}'").ExecuteScalarAsync(Ct))!;
+        await Eventually.True(async () => await ConnectionsAsync() == 2, TimeSpan.FromSeconds(10), "the app to record both connections");
+        Assert.Equal("online", (await PresenceAsync()).GetProperty("status").GetString());
 
         await phone.StopAsync(Ct);
-        await Eventually.True(async () => (await PresenceAsync()).GetProperty("status").GetString() == "online", TimeSpan.FromSeconds(5), "one closed connection of two to leave the user online");
+        await Eventually.True(async () => await ConnectionsAsync() == 1, TimeSpan.FromSeconds(10), "the app to handle the phone's disconnect");
+        Assert.Equal("online", (await PresenceAsync()).GetProperty("status").GetString());
         var before = (await PresenceAsync()).GetProperty("lastSeenAt").GetDateTimeOffset();
 
         await laptop.StopAsync(Ct);
