@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, Node/npm and the
+# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, Node/npm and the
 # repo's pinned npm devDependencies, Azurite and the SignalR JS client (npm ci). Idempotent and quiet: installs only
 # what is missing and says what it did.
 # CI machines start fresh, so .ci/run calls this before the tests.
@@ -27,6 +27,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v setpriv >/dev/null || missing+=(util-linux) # runs postgres/pgbouncer as the postgres user when we are root
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg) # media processing: video posters, durations, waveforms
 
 if [ "${#missing[@]}" -gt 0 ]; then
   # Update the package lists once, and only when something has to be installed.

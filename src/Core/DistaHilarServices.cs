@@ -83,8 +83,11 @@ public static class DistaHilarServices
         services.AddScoped<HubMethods>();
         services.AddSingleton<QueueSender>();
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section));
-        services.AddSingleton<BlobMediaStore>();
+        services.AddSingleton<IMediaStore, BlobMediaStore>();
         services.AddScoped<MediaService>();
+        services.AddSingleton<Ffmpeg>();
+        services.AddScoped<MediaNotifier>();
+        services.AddScoped<MediaProcessor>();
         services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
         services.AddScoped<UpdatesService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);

@@ -25,6 +25,8 @@ public sealed class DistaHilarDbContext : DbContext
 
     public DbSet<Media.MediaAsset> Media => Set<Media.MediaAsset>();
 
+    public DbSet<Media.MessageMedia> MessageMedia => Set<Media.MessageMedia>();
+
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();

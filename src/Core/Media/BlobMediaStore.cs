@@ -14,7 +14,7 @@ namespace DistaHilar.Core.Media;
 /// size, so completion checks it. Signed with the account key from the connection string; with managed identity a
 /// user-delegation key would sign instead (issue 7 follow-up).
 /// </summary>
-public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
 {
     private volatile BlobContainerClient? ready;
 
@@ -53,10 +53,18 @@ public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions
         }
     }
 
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct) =>
+        await (await ContainerAsync(ct)).GetBlobClient(key).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct);
+
+    public async Task WriteAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        await (await ContainerAsync(ct)).GetBlobClient(key).UploadAsync(
+            content,
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+            ct);
+
     public async Task DeleteAsync(string key, CancellationToken ct) =>
         await (await ContainerAsync(ct)).GetBlobClient(key).DeleteIfExistsAsync(cancellationToken: ct);
 
-    /// <summary>A short-lived read URL that makes the response carry the given type and disposition.</summary>
     public async Task<Uri> ReadUrlAsync(string key, string contentType, string fileName, bool attachment, CancellationToken ct)
     {
         var blob = (await ContainerAsync(ct)).GetBlobClient(key);

@@ -67,6 +67,9 @@ public sealed class MediaAsset
 
     /// <summary>When the uploader said the upload was done (once: a second complete changes nothing).</summary>
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>When processing ended, ready or failed.</summary>
+    public DateTimeOffset? ProcessedAt { get; set; }
 }
 
 internal sealed class MediaAssetConfiguration : IEntityTypeConfiguration<MediaAsset>

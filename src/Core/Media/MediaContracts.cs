@@ -44,7 +44,10 @@ public sealed record CreateUploadRequest(string? FileName, string? ContentType, 
 /// <summary>Where and how to upload: a write-only URL for this one file, valid until <see cref="ExpiresAt"/>.</summary>
 public sealed record UploadTarget(Guid MediaId, Uri UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ExpiresAt);
 
-/// <summary><c>GET /api/media/{mediaId}</c> as api.md shapes it; URLs are short-lived and only for ready media.</summary>
+/// <summary>
+/// <c>GET /api/media/{mediaId}</c> as api.md shapes it, plus why processing failed. URLs are short-lived
+/// (Media__ReadUrlLifetime) and only for ready media; after they expire, get the media again.
+/// </summary>
 public sealed record MediaView(
     Guid Id,
     string Kind,
@@ -56,7 +59,8 @@ public sealed record MediaView(
     int? DurationMs,
     IReadOnlyList<short>? Waveform,
     long? Size,
-    string FileName);
+    string FileName,
+    string? FailureReason);
 
 /// <summary>The message on the <c>media-processing</c> queue.</summary>
 public sealed record MediaJob(Guid MediaId);

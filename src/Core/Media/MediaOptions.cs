@@ -14,6 +14,26 @@ public sealed class MediaOptions
 
     public long MaxFileBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Images are re-encoded to at most this many pixels on the long side (send originals as files).</summary>
+    public int MaxImageDimension { get; set; } = 2560;
+
+    /// <summary>
+    /// The most pixels an image may decode to (a JPEG decodes at up to 1/8 scale, so larger photos pass); more is
+    /// refused from the header alone, before any memory is taken.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 25_000_000;
+
+    /// <summary>How many images one worker decodes at once (each takes up to 4 bytes per pixel).</summary>
+    public int ImageConcurrency { get; set; } = 2;
+
+    /// <summary>ffmpeg and ffprobe: on PATH by default (Debian's package locally; bundle them when deploying).</summary>
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>The longest one ffprobe/ffmpeg run may take before it is killed.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a direct-upload URL can be used.</summary>
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -13,7 +13,7 @@ namespace DistaHilar.Core.Media;
 /// complete, which checks what arrived and queues processing (<see cref="Queue"/>). Until media are attached to
 /// messages (issue 7 continues), only the uploader can see an upload; to anyone else it does not exist (404).
 /// </summary>
-public sealed class MediaService(DistaHilarDbContext db, BlobMediaStore store, QueueSender queues, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, QueueSender queues, IOptions<MediaOptions> options, TimeProvider time)
 {
     public const string Queue = "media-processing";
 
@@ -101,17 +101,5 @@ public sealed class MediaService(DistaHilarDbContext db, BlobMediaStore store, Q
         return media is null ? Problem.NotFound("The media") : await ViewAsync(media, ct);
     }
 
-    private async Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct)
-    {
-        Uri? url = null;
-        Uri? thumbnail = null;
-        if (media.Status == MediaStatus.Ready)
-        {
-            var attachment = media.Kind == MediaKind.File;
-            url = await store.ReadUrlAsync(media.StorageKey, media.ContentType ?? "application/octet-stream", media.FileName, attachment, ct);
-            thumbnail = media.ThumbnailKey is { } key ? await store.ReadUrlAsync(key, "image/webp", "thumbnail.webp", false, ct) : null;
-        }
-
-        return new MediaView(media.Id, media.Kind.Name(), media.Status.Name(), url, thumbnail, media.Width, media.Height, media.DurationMs, media.Waveform, media.Size, media.FileName);
-    }
+    private Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct) => MediaViews.ViewAsync(store, media, ct);
 }

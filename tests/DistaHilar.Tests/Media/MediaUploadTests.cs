@@ -5,6 +5,7 @@ using DistaHilar.Core.Storage;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;
+using DistaHilar.Tests.Realtime;
 
 namespace DistaHilar.Tests.Media;
 
@@ -20,6 +21,7 @@ public sealed class MediaUploadTests(TestEnvironment env)
         using var http = AccountsApi.Client(app.BaseAddress);
         var owner = await ChatUser.RegisterAsync(http);
         var stranger = await ChatUser.RegisterAsync(http);
+        await using var events = await EventProbe.ConnectAsync(app.BaseAddress, owner.Token);
         var bytes = new byte[1000];
         Random.Shared.NextBytes(bytes);
 
@@ -32,14 +34,14 @@ public sealed class MediaUploadTests(TestEnvironment env)
 
         await owner.ExpectAsync((HttpStatusCode)422, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
         using var storage = new HttpClient();
-        Assert.Equal(HttpStatusCode.Created, await PutAsync(storage, url, target.GetProperty("headers"), bytes));
+        Assert.Equal(HttpStatusCode.Created, await MediaApi.PutAsync(storage, url, target.GetProperty("headers"), bytes));
         // Write-only and write-once: the URL neither reads nor replaces the file.
         using (var read = await storage.GetAsync(url, Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(storage, url, target.GetProperty("headers"), new byte[10]));
+        Assert.Equal(HttpStatusCode.Forbidden, await MediaApi.PutAsync(storage, url, target.GetProperty("headers"), new byte[10]));
 
         var pending = await owner.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/media/{mediaId}");
         Assert.Equal(("pending", "photo.jpg", JsonValueKind.Null), (pending.GetProperty("status").GetString(), pending.GetProperty("fileName").GetString(), pending.GetProperty("size").ValueKind));
@@ -47,11 +49,14 @@ public sealed class MediaUploadTests(TestEnvironment env)
         var completed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete")));
         Assert.All(completed, c => Assert.Equal(bytes.Length, c.GetProperty("size").GetInt64()));
         await owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
-        // Nothing consumes media-processing yet, so the job is still on the queue. When its consumer arrives, assert
-        // that processing ran once instead (e.g. media.updated received once, attempts = 1).
-        var queue = StorageClients.FromConnectionString((await env.ServersAsync()).AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient(MediaService.Queue);
-        var jobs = (await queue.PeekMessagesAsync(32, Ct)).Value.Count(m => m.Body.ToString().Contains(mediaId.ToString(), StringComparison.Ordinal));
-        Assert.Equal(1, jobs);
+        // The one job ran once: random bytes declared as an image fail, announced to the uploader exactly once.
+        var failed = await MediaApi.ProcessedAsync(owner, mediaId);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        await events.WaitForAsync("media.updated", e => e.GetProperty("data").GetProperty("id").GetGuid() == mediaId);
+        await owner.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
+        var jobs = await QueuedJobsAsync(mediaId);
+        Assert.Equal(0, jobs);
+        Assert.Single(events.Events, e => e.Target == "media.updated" && e.Data.GetProperty("id").GetGuid() == mediaId);
 
         // Someone else's upload does not exist for them.
         await stranger.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/media/{mediaId}");
@@ -70,8 +75,8 @@ public sealed class MediaUploadTests(TestEnvironment env)
         using var http = new HttpClient();
         using var headers = JsonDocument.Parse("""{"x-ms-blob-type":"BlockBlob","Content-Type":"image/png"}""");
 
-        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(http, expired, headers.RootElement, [1, 2, 3]));
-        Assert.Equal(HttpStatusCode.Created, await PutAsync(http, live, headers.RootElement, [1, 2, 3]));
+        Assert.Equal(HttpStatusCode.Forbidden, await MediaApi.PutAsync(http, expired, headers.RootElement, [1, 2, 3]));
+        Assert.Equal(HttpStatusCode.Created, await MediaApi.PutAsync(http, live, headers.RootElement, [1, 2, 3]));
     }
 
     [Fact]
@@ -99,18 +104,9 @@ public sealed class MediaUploadTests(TestEnvironment env)
         await me.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Post, $"api/media/uploads/{Guid.NewGuid()}/complete");
     }
 
-    private static async Task<HttpStatusCode> PutAsync(HttpClient http, Uri url, JsonElement headers, byte[] bytes)
+    private async Task<int> QueuedJobsAsync(Guid mediaId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
-        foreach (var header in headers.EnumerateObject())
-        {
-            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString()))
-            {
-                request.Content.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
-            }
-        }
-
-        using var response = await http.SendAsync(request, Ct);
-        return response.StatusCode;
+        var queue = StorageClients.FromConnectionString((await env.ServersAsync()).AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient(MediaService.Queue);
+        return (await queue.PeekMessagesAsync(32, Ct)).Value.Count(m => m.Body.ToString().Contains(mediaId.ToString(), StringComparison.Ordinal));
     }
 }

@@ -422,6 +422,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
 
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
                     b.Property<long?>("Size")
                         .HasColumnType("bigint")
                         .HasColumnName("size");
@@ -460,6 +464,29 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasDatabaseName("ix_media_owner_id_created_at");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Media.MessageMedia", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<short>("Position")
+                        .HasColumnType("smallint")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("MediaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("media_id");
+
+                    b.HasKey("MessageId", "Position")
+                        .HasName("pk_message_media");
+
+                    b.HasIndex("MediaId")
+                        .HasDatabaseName("ix_message_media_media_id");
+
+                    b.ToTable("message_media", (string)null);
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
@@ -982,6 +1009,23 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_media_users_owner_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Media.MessageMedia", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_media_media_media_id");
+
+                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_media_messages_message_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
