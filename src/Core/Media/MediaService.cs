@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Storage;
@@ -10,8 +11,7 @@ namespace DistaHilar.Core.Media;
 
 /// <summary>
 /// Direct uploads: the client declares a file and gets a write-only URL for it, uploads to storage, then says it is
-/// complete, which checks what arrived and queues processing (<see cref="Queue"/>). Until media are attached to
-/// messages (issue 7 continues), only the uploader can see an upload; to anyone else it does not exist (404).
+/// complete, which checks what arrived and queues processing (<see cref="Queue"/>, <see cref="MediaProcessor"/>).
 /// </summary>
 public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, QueueSender queues, IOptions<MediaOptions> options, TimeProvider time)
 {
@@ -95,9 +95,20 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
         return await ViewAsync(await db.Media.AsNoTracking().FirstAsync(m => m.Id == mediaId, ct), ct);
     }
 
+    /// <summary>
+    /// The uploader sees their media; anyone else only through a live message that uses it, in a chat they are a member
+    /// of or may preview (a public group or channel). To everyone else the media do not exist (404).
+    /// </summary>
     public async Task<Result<MediaView>> GetAsync(Caller caller, Guid mediaId, CancellationToken ct)
     {
-        var media = await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == mediaId && m.OwnerId == caller.UserId, ct);
+        var me = caller.UserId;
+        var media = await db.Media.AsNoTracking().FirstOrDefaultAsync(
+            m => m.Id == mediaId
+                && (m.OwnerId == me
+                    || db.MessageMedia.Any(a => a.MediaId == m.Id && db.Messages.Any(message => message.Id == a.MessageId && message.DeletedAt == null
+                        && (db.ChatMembers.Any(cm => cm.ChatId == message.ChatId && cm.UserId == me)
+                            || db.Chats.Any(c => c.Id == message.ChatId && c.IsPublic && c.Type != ChatType.Dialog))))),
+            ct);
         return media is null ? Problem.NotFound("The media") : await ViewAsync(media, ct);
     }
 

@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,7 +14,7 @@ namespace DistaHilar.Core.Messages;
 /// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
 /// original. Every id is checked, and all copies are made or none.
 /// </summary>
-public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, IMediaStore store, TimeProvider time)
 {
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
@@ -70,10 +71,21 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             ForwardedFromChatId = original.ForwardedFromChatId ?? original.ChatId,
             ForwardedFromMessageId = original.ForwardedFromMessageId ?? original.Id,
             ForwardedFromCreatedAt = original.ForwardedFromCreatedAt ?? original.CreatedAt,
+            MediaCount = original.MediaCount,
             CreatedAt = now,
         }).ToList();
         db.Messages.AddRange(copies);
-        var views = copies.Select(c => MessageService.View(c, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
+        // A copy shares the original's media (they become visible to the target chat's members through it).
+        var media = await MessageAttachments.ForAsync(db, store, originals, ct);
+        for (var i = 0; i < copies.Count; i++)
+        {
+            if (media.TryGetValue(originals[i].Id, out var attached))
+            {
+                db.MessageMedia.AddRange(MessageAttachments.Rows(copies[i].Id, attached.Select(a => a.Id)));
+            }
+        }
+
+        var views = copies.Select((c, i) => MessageService.View(c, null, media: media.GetValueOrDefault(originals[i].Id)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
         for (var i = 0; i < views.Count; i++)
         {
             events.ToChat(chatId, lastEventSeq - views.Count + 1 + i, MessageService.Created, views[i]);
@@ -104,6 +116,12 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             .Where(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMessageId != null && keys.Contains(m.ClientMessageId))
             .OrderBy(m => m.Seq)
             .ToListAsync(ct);
-        return copies.Count == 0 ? null : copies.Select(c => MessageService.View(c, null)).ToList();
+        if (copies.Count == 0)
+        {
+            return null;
+        }
+
+        var media = await MessageAttachments.ForAsync(db, store, copies, ct);
+        return copies.Select(c => MessageService.View(c, null, media: media.GetValueOrDefault(c.Id))).ToList();
     }
 }

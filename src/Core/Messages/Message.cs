@@ -38,6 +38,9 @@ public sealed class Message
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>How many media are attached (message_media): pages of text never look for attachments.</summary>
+    public short MediaCount { get; init; }
+
     /// <summary>How many members other than the sender have read it (in channels: its views), kept by the aggregator.</summary>
     public int ReadCount { get; set; }
 

@@ -6,6 +6,11 @@ namespace DistaHilar.Core.Messages;
 public static partial class MessageRules
 {
     public const int MaxText = 4096;
+
+    /// <summary>The text of a message with media.</summary>
+    public const int MaxCaption = 1024;
+
+    public const int MaxMedia = 10;
     public const int MaxClientMessageId = 64;
     public const int PreviewLength = 100;
     public const string SearchConfiguration = "simple"; // the migration MessageSearch and MessageSearch's SQL name it too
@@ -72,16 +77,23 @@ public static partial class MessageRules
     private static partial Regex WordPattern();
 }
 
-/// <summary><c>POST /api/chats/{chatId}/messages</c>. Media arrive with the media issue; until then a message is text.</summary>
+/// <summary>
+/// <c>POST /api/chats/{chatId}/messages</c>: text, or up to <see cref="MessageRules.MaxMedia"/> of the sender's uploads
+/// with an optional caption of up to <see cref="MessageRules.MaxCaption"/> characters.
+/// </summary>
 public sealed record SendMessageRequest(string? ClientMessageId, string? Text, Guid? ReplyToId, IReadOnlyList<Guid>? MediaIds)
 {
+    public bool HasMedia => MediaIds is { Count: > 0 };
+
     public Problem? Validate() => new Validator()
         .Check(!string.IsNullOrWhiteSpace(ClientMessageId) && ClientMessageId.Length <= MessageRules.MaxClientMessageId, "clientMessageId", $"A client message id of 1 to {MessageRules.MaxClientMessageId} characters is required.")
-        .Check(!string.IsNullOrWhiteSpace(Text), "text", "A message needs text.")
+        .Check(HasMedia || !string.IsNullOrWhiteSpace(Text), "text", "A message needs text or media.")
         .Check(Text is null || Text.Length <= MessageRules.MaxText, "text", $"At most {MessageRules.MaxText} characters.")
+        .Check(Text is null || !HasMedia || Text.Length <= MessageRules.MaxCaption, "text", $"A caption has at most {MessageRules.MaxCaption} characters.")
         .Check(MessageRules.IsStorable(Text), "text", "Control characters other than line breaks and tabs, and broken characters, are not allowed.")
         .Check(MessageRules.IsStorable(ClientMessageId), "clientMessageId", "Control characters and broken characters are not allowed.")
-        .Check(MediaIds is null || MediaIds.Count == 0, "mediaIds", "Media are not supported yet.")
+        .Check(MediaIds is null || MediaIds.Count <= MessageRules.MaxMedia, "mediaIds", $"At most {MessageRules.MaxMedia} media per message.")
+        .Check(MediaIds is null || (!MediaIds.Contains(Guid.Empty) && MediaIds.Distinct().Count() == MediaIds.Count), "mediaIds", "Each media id once.")
         .Check(ReplyToId is null || ReplyToId != Guid.Empty, "replyToId", "Must be a message id.")
         .ToProblem();
 }
@@ -160,7 +172,7 @@ public sealed record MessageView(
     string? Text,
     ReplyPreview? ReplyTo,
     ForwardedFrom? ForwardedFrom,
-    IReadOnlyList<object> Media,
+    IReadOnlyList<Media.MediaView> Media,
     IReadOnlyList<ReactionCount> Reactions,
     bool Pinned,
     DateTimeOffset? EditedAt,

@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace DistaHilar.Core.Messages;
 /// Editing and deleting messages. Deleting checks every id of a batch before it writes anything: one id that is
 /// unknown, of another chat, or not the caller's to delete refuses the whole batch.
 /// </summary>
-public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, IMediaStore store, TimeProvider time)
 {
     public const string Updated = "message.updated";
     public const string Deleted = "messages.deleted";
@@ -42,10 +43,15 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             return Problem.Forbidden("Only the author edits a message.");
         }
 
+        if (message.MediaCount > 0 && request.Text!.Length > MessageRules.MaxCaption)
+        {
+            return Problem.Validation("text", $"A caption has at most {MessageRules.MaxCaption} characters.");
+        }
+
         message.Text = request.Text;
         message.EditedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        var view = await MessageService.ViewAsync(db, message, ct);
+        var view = await MessageService.ViewAsync(db, store, message, ct);
         var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
         events.ToChat(chatId, seq, Updated, view);
         await db.SaveChangesAsync(ct);
@@ -137,7 +143,7 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             message.PinnedAt = pinned ? time.GetUtcNow() : null;
             message.PinnedBy = pinned ? caller.UserId : null;
             await db.SaveChangesAsync(ct);
-            var view = await MessageService.ViewAsync(db, message, ct);
+            var view = await MessageService.ViewAsync(db, store, message, ct);
             var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
             events.ToChat(chatId, seq, Updated, view);
             await db.SaveChangesAsync(ct);

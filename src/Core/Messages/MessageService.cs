@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,7 +15,7 @@ namespace DistaHilar.Core.Messages;
 /// send is three round trips to the database: the numbers (with the permission check, <see cref="ChatEvents.TakeMessageNumbersAsync"/>),
 /// the insert, the commit.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -26,6 +27,15 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        // Checked before the chat's numbers are taken, so the chat row's lock is not held for it.
+        var media = request.HasMedia ? await MessageAttachments.AttachableAsync(db, caller.UserId, request.MediaIds!, ct) : [];
+        if (media is null)
+        {
+            return await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried
+                ? (retried, false)
+                : Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -69,10 +79,12 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             Text = request.Text,
             ReplyToId = replyTo?.Id,
             Mentions = mentions,
+            MediaCount = (short)media.Count,
             CreatedAt = now,
         };
         db.Messages.Add(message);
-        var view = View(message, replyTo) with { ReadByPeer = chatType == ChatType.Dialog ? false : null };
+        db.MessageMedia.AddRange(MessageAttachments.Rows(message.Id, media.Select(m => m.Id)));
+        var view = View(message, replyTo, media: await MessageAttachments.ViewsAsync(store, media, ct)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null };
         events.ToChat(chatId, eventSeq, Created, view);
         try
         {
@@ -143,7 +155,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             page = await query.OrderByDescending(m => m.Seq).Take(limit).ToListAsync(ct);
         }
 
-        var views = await ViewsAsync(db, page, me, ct);
+        var views = await ViewsAsync(db, store, page, me, ct);
         if (chat.Type != ChatType.Dialog || views.Count == 0)
         {
             return views;
@@ -153,15 +165,16 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         return views.Select(v => v with { ReadByPeer = v.Seq <= peerRead }).ToList();
     }
 
-    /// <summary>A page of messages as the viewer sees them: reply previews and reactions in one query each, never per message.</summary>
-    internal static async Task<List<MessageView>> ViewsAsync(DistaHilarDbContext db, List<Message> page, Guid viewerId, CancellationToken ct)
+    /// <summary>A page of messages as the viewer sees them: reply previews, reactions and media in one query each, never per message.</summary>
+    internal static async Task<List<MessageView>> ViewsAsync(DistaHilarDbContext db, IMediaStore store, List<Message> page, Guid viewerId, CancellationToken ct)
     {
         var replyIds = page.Where(m => m.ReplyToId is not null).Select(m => m.ReplyToId!.Value).Distinct().ToList();
         var replies = replyIds.Count == 0
             ? new Dictionary<Guid, Message>()
             : await db.Messages.AsNoTracking().Where(m => replyIds.Contains(m.Id) && m.DeletedAt == null).ToDictionaryAsync(m => m.Id, ct);
         var reactions = await ReactionService.CountsAsync(db, page.Select(m => m.Id).ToList(), viewerId, ct);
-        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null, reactions.GetValueOrDefault(m.Id))).ToList();
+        var media = await MessageAttachments.ForAsync(db, store, page, ct);
+        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null, reactions.GetValueOrDefault(m.Id), media.GetValueOrDefault(m.Id))).ToList();
     }
 
     /// <summary>Moves my read pointer forward to the message (never back) and returns what is still unread.</summary>
@@ -202,7 +215,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         return new ReadState(chatId, readSeq, unread);
     }
 
-    internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null) => new(
+    internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null, IReadOnlyList<MediaView>? media = null) => new(
         message.Id,
         message.ChatId,
         message.SenderId,
@@ -211,7 +224,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         message.ForwardedFromMessageId is { } original
             ? new ForwardedFrom(message.ForwardedFromSenderId!.Value, message.ForwardedFromChatId!.Value, original, message.ForwardedFromCreatedAt!.Value)
             : null,
-        [],
+        media ?? [],
         reactions ?? [],
         message.PinnedAt is not null,
         message.EditedAt,
@@ -227,13 +240,14 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return null;
         }
 
-        return await ViewAsync(db, message, ct);
+        return await ViewAsync(db, store, message, ct);
     }
 
-    /// <summary>One message's view, with the preview of the (live) message it replies to.</summary>
-    internal static async Task<MessageView> ViewAsync(DistaHilarDbContext db, Message message, CancellationToken ct)
+    /// <summary>One message's view, with the preview of the (live) message it replies to and its media.</summary>
+    internal static async Task<MessageView> ViewAsync(DistaHilarDbContext db, IMediaStore store, Message message, CancellationToken ct)
     {
         var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
-        return View(message, replyTo);
+        var media = await MessageAttachments.ForAsync(db, store, [message], ct);
+        return View(message, replyTo, media: media.GetValueOrDefault(message.Id));
     }
 }

@@ -559,6 +559,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("forwarded_from_sender_id");
 
+                    b.Property<short>("MediaCount")
+                        .HasColumnType("smallint")
+                        .HasColumnName("media_count");
+
                     b.PrimitiveCollection<Guid[]>("Mentions")
                         .IsRequired()
                         .HasColumnType("uuid[]")
