@@ -88,6 +88,7 @@ public static class DistaHilarServices
         services.AddSingleton<Ffmpeg>();
         services.AddScoped<MediaNotifier>();
         services.AddScoped<MediaProcessor>();
+        services.AddScoped<MediaCleanup>();
         services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
         services.AddScoped<UpdatesService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);

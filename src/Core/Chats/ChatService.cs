@@ -199,6 +199,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             await events.LogForMembersAsync(events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true)), ct);
             // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
             // again, and calling the service once per member of a big channel would make deletion slow and fragile.
+            await Media.MediaCleanup.ReleaseChatAsync(db, chat.Id, time.GetUtcNow(), ct);
             db.Chats.Remove(chat);
         }
 

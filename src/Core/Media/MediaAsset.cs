@@ -70,6 +70,12 @@ public sealed class MediaAsset
 
     /// <summary>When processing ended, ready or failed.</summary>
     public DateTimeOffset? ProcessedAt { get; set; }
+
+    /// <summary>
+    /// When <see cref="MediaCleanup"/> may remove it: the upload's time plus the unattached lifetime; null while a
+    /// live message uses it; the deletion time once the last such message is deleted for everyone.
+    /// </summary>
+    public DateTimeOffset? RemovableAfter { get; set; }
 }
 
 internal sealed class MediaAssetConfiguration : IEntityTypeConfiguration<MediaAsset>
@@ -87,8 +93,9 @@ internal sealed class MediaAssetConfiguration : IEntityTypeConfiguration<MediaAs
         media.Property(m => m.ThumbnailKey).HasMaxLength(96);
         media.Property(m => m.FailureReason).HasMaxLength(200);
         media.HasIndex(m => m.StorageKey).IsUnique();
-        // My uploads, newest first; the cleanup of uploads never attached walks created_at.
+        // My uploads, newest first.
         media.HasIndex(m => new { m.OwnerId, m.CreatedAt });
+        media.HasIndex(m => m.RemovableAfter).HasFilter("removable_after IS NOT NULL");
         media.HasOne<User>().WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -33,10 +33,11 @@ public static class MediaRules
 /// <summary><c>POST /api/media/uploads</c>: what the client is about to upload straight to storage.</summary>
 public sealed record CreateUploadRequest(string? FileName, string? ContentType, long? Size, string? Kind)
 {
-    public Problem? Validate() => new Validator()
+    /// <param name="sizeKnown">False for an upload through the API, whose size is counted as it streams.</param>
+    public Problem? Validate(bool sizeKnown = true) => new Validator()
         .Check(FileName is { Length: > 0 and <= MediaRules.MaxFileName } && !FileName.Any(char.IsControl), "fileName", $"A file name of 1 to {MediaRules.MaxFileName} characters without control characters is required.")
         .Check(ContentType is { Length: > 2 and <= MediaRules.MaxContentType } && ContentType.Contains('/', StringComparison.Ordinal) && ContentType.All(c => c is > ' ' and < (char)127 || c == ' '), "contentType", "A media type such as image/jpeg is required.")
-        .Check(Size is > 0, "size", "The size in bytes is required.")
+        .Check(!sizeKnown || Size is > 0, "size", "The size in bytes is required.")
         .Check(MediaRules.ParseKind(Kind) is not null, "kind", "One of image, video, audio, voice, file.")
         .ToProblem();
 }

@@ -34,6 +34,12 @@ public sealed class MediaOptions
     /// <summary>The longest one ffprobe/ffmpeg run may take before it is killed.</summary>
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Uploads not attached to a message within this time are removed.</summary>
+    public TimeSpan UnattachedLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The largest file <c>POST /api/media</c> (multipart through the API) takes; larger ones use direct uploads.</summary>
+    public long MaxApiUploadBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>How long a direct-upload URL can be used.</summary>
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 

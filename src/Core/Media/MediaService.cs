@@ -31,19 +31,7 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
             return Problem.TooLarge($"A {kind.Name()} may be at most {limit} bytes.");
         }
 
-        var now = time.GetUtcNow();
-        var media = new MediaAsset
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = caller.UserId,
-            Kind = kind,
-            Status = MediaStatus.Pending,
-            StorageKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            FileName = MediaRules.SafeFileName(request.FileName!),
-            DeclaredContentType = request.ContentType!,
-            DeclaredSize = request.Size!.Value,
-            CreatedAt = now,
-        };
+        var media = NewMedia(caller, kind, NewStorageKey(), request, request.Size!.Value, time.GetUtcNow());
         var (url, expires) = await store.UploadUrlAsync(media.StorageKey, ct);
         db.Media.Add(media);
         await db.SaveChangesAsync(ct);
@@ -89,10 +77,67 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.CompletedAt, now).SetProperty(x => x.Size, size), ct);
         if (won == 1)
         {
-            await queues.SendAsync(Queue, new MediaJob(mediaId), ct);
+            await EnqueueOrUndoAsync(mediaId, () => db.Media.Where(m => m.Id == mediaId).ExecuteUpdateAsync(m => m.SetProperty(x => x.CompletedAt, (DateTimeOffset?)null), CancellationToken.None), ct);
         }
 
         return await ViewAsync(await db.Media.AsNoTracking().FirstAsync(m => m.Id == mediaId, ct), ct);
+    }
+
+    /// <summary>
+    /// <c>POST /api/media</c>: a small file through the API, streamed to storage as it arrives (counted, never
+    /// buffered whole) and cut off at the limit. Nothing is recorded unless the whole file was stored; then it is
+    /// complete at once and queued for processing.
+    /// </summary>
+    /// <param name="declared">Name, type and kind from the multipart part; its size is not known before the bytes are.</param>
+    public async Task<Result<MediaView>> UploadAsync(Caller caller, CreateUploadRequest declared, Stream content, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        if (declared.Validate(sizeKnown: false) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var kind = MediaRules.ParseKind(declared.Kind)!.Value;
+        var limit = Math.Min(options.Value.MaxBytes(kind), options.Value.MaxApiUploadBytes);
+        var tooLarge = Problem.TooLarge($"Through the API a {kind.Name()} may be at most {limit} bytes; larger files go through POST /api/media/uploads.");
+        if (declared.Size > limit)
+        {
+            return tooLarge;
+        }
+
+        var key = NewStorageKey();
+        await using var counted = new LimitedReadStream(content, limit);
+        try
+        {
+            await store.WriteAsync(key, counted, declared.ContentType!, ct);
+        }
+        catch (Exception) when (counted.LimitExceeded)
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+            return tooLarge;
+        }
+
+        if (counted.BytesRead == 0)
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+            return Problem.Validation("file", "The file is empty.");
+        }
+
+        var now = time.GetUtcNow();
+        var media = NewMedia(caller, kind, key, declared, counted.BytesRead, now);
+        media.CompletedAt = now;
+        media.Size = counted.BytesRead;
+        db.Media.Add(media);
+        await db.SaveChangesAsync(ct);
+        await EnqueueOrUndoAsync(
+            media.Id,
+            async () =>
+            {
+                await db.Media.Where(m => m.Id == media.Id).ExecuteDeleteAsync(CancellationToken.None);
+                await store.DeleteAsync(key, CancellationToken.None);
+            },
+            ct);
+        return await ViewAsync(media, ct);
     }
 
     /// <summary>
@@ -113,4 +158,38 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
     }
 
     private Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct) => MediaViews.ViewAsync(store, media, ct);
+
+    /// <summary>Random, unrelated to the id: storage URLs cannot be guessed from anything a client sees.</summary>
+    private static string NewStorageKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private MediaAsset NewMedia(Caller caller, MediaKind kind, string key, CreateUploadRequest declared, long declaredSize, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        OwnerId = caller.UserId,
+        Kind = kind,
+        Status = MediaStatus.Pending,
+        StorageKey = key,
+        FileName = MediaRules.SafeFileName(declared.FileName!),
+        DeclaredContentType = declared.ContentType!,
+        DeclaredSize = declaredSize,
+        CreatedAt = now,
+        RemovableAfter = now + options.Value.UnattachedLifetime,
+    };
+
+    /// <summary>
+    /// Queues processing; if the queue cannot be reached the completion is undone, so the client's retry queues it
+    /// (a completed upload that never got a job would stay pending for ever).
+    /// </summary>
+    private async Task EnqueueOrUndoAsync(Guid mediaId, Func<Task> undo, CancellationToken ct)
+    {
+        try
+        {
+            await queues.SendAsync(Queue, new MediaJob(mediaId), ct);
+        }
+        catch
+        {
+            await undo();
+            throw;
+        }
+    }
 }

@@ -85,6 +85,11 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             }
         }
 
+        if (media.Count > 0)
+        {
+            await MediaCleanup.ClaimAsync(db, media.Values.SelectMany(v => v.Select(m => m.Id)).Distinct().ToList(), ct);
+        }
+
         var views = copies.Select((c, i) => MessageService.View(c, null, media: media.GetValueOrDefault(originals[i].Id)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
         for (var i = 0; i < views.Count; i++)
         {

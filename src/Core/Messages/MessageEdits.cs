@@ -101,6 +101,11 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             }
 
             await db.SaveChangesAsync(ct);
+            if (messages.Any(m => m.MediaCount > 0))
+            {
+                await MediaCleanup.ReleaseMessagesAsync(db, messages.Where(m => m.MediaCount > 0).Select(m => m.Id).ToArray(), now, ct);
+            }
+
             var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
             events.ToChat(chatId, seq, Deleted, new MessagesDeleted(chatId, ids, true));
         }

@@ -84,6 +84,11 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         };
         db.Messages.Add(message);
         db.MessageMedia.AddRange(MessageAttachments.Rows(message.Id, media.Select(m => m.Id)));
+        if (media.Count > 0)
+        {
+            await MediaCleanup.ClaimAsync(db, request.MediaIds!, ct);
+        }
+
         var view = View(message, replyTo, media: await MessageAttachments.ViewsAsync(store, media, ct)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null };
         events.ToChat(chatId, eventSeq, Created, view);
         try
@@ -98,6 +103,14 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             db.ChangeTracker.Clear();
             events.Discard();
             return (await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) ?? throw new InvalidOperationException("The winning send is gone."), false);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation, TableName: "message_media" })
+        {
+            // A medium removed by the cleanup between the check and the insert (it had never been attached in time).
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            events.Discard();
+            return Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
         }
 
         await tx.CommitAsync(ct);

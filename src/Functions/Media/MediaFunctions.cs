@@ -24,6 +24,12 @@ public sealed class MediaFunctions(MediaService media)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/uploads/{mediaId:guid}/complete")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
         (await media.CompleteAsync(context.Caller(), mediaId, ct)).AcceptedOr(view => $"/api/media/{view.Id}");
 
+    /// <summary>202: a small file streamed through the API to storage and queued for processing.</summary>
+    [Function("UploadMedia")]
+    public async Task<Results<Accepted<MediaView>, ApiProblem>> Upload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
+        (await MultipartUpload.ReadAsync(request, (declared, file) => media.UploadAsync(context.Caller(), declared, file, ct), ct)).AcceptedOr(view => $"/api/media/{view.Id}");
+
     [Function("GetMedia")]
     public async Task<Results<Ok<MediaView>, ApiProblem>> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "media/{mediaId:guid}")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>

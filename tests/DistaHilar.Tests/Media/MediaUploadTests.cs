@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using DistaHilar.Core.Media;
 using DistaHilar.Core.Storage;
@@ -108,5 +109,76 @@ public sealed class MediaUploadTests(TestEnvironment env)
     {
         var queue = StorageClients.FromConnectionString((await env.ServersAsync()).AppSettings["AzureWebJobsStorage"]!).Queues.GetQueueClient(MediaService.Queue);
         return (await queue.PeekMessagesAsync(32, Ct)).Value.Count(m => m.Body.ToString().Contains(mediaId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_small_file_streams_through_the_api_and_is_processed()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+        using var form = new MultipartFormDataContent { { new StringContent("image"), "kind" }, { Part(MediaApi.Png(30, 20), "image/png"), "file", "dot.png" } };
+
+        using var response = await PostMultipartAsync(http, me, form);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var mediaId = accepted.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/media/{mediaId}", response.Headers.Location?.OriginalString);
+        Assert.Equal("dot.png", accepted.GetProperty("fileName").GetString());
+        var media = await MediaApi.ProcessedAsync(me, mediaId);
+        Assert.Equal(("ready", 30, 20), (media.GetProperty("status").GetString(), media.GetProperty("width").GetInt32(), media.GetProperty("height").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Bad_multipart_uploads_are_refused_and_store_nothing()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        var servers = await env.ServersAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+
+        // Over the image limit (10 MB): cut off while streaming, nothing recorded.
+        using (var tooBig = new MultipartFormDataContent { { new StringContent("image"), "kind" }, { Part(new byte[(10 * 1024 * 1024) + 1], "image/png"), "file", "big.png" } })
+        using (var response = await PostMultipartAsync(http, me, tooBig))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        var cases = new (HttpContent Body, HttpStatusCode Expected)[]
+        {
+            (new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), HttpStatusCode.UnsupportedMediaType),
+            (new MultipartFormDataContent { { new StringContent("image"), "kind" } }, HttpStatusCode.BadRequest),
+            (new MultipartFormDataContent { { Part([1, 2, 3], "image/png"), "file", "a.png" } }, HttpStatusCode.BadRequest),
+            (new MultipartFormDataContent { { new StringContent("sticker"), "kind" }, { Part([1, 2, 3], "image/png"), "file", "a.png" } }, HttpStatusCode.BadRequest),
+            (new MultipartFormDataContent { { new StringContent("file"), "kind" }, { Part([], "text/plain"), "file", "empty.txt" } }, HttpStatusCode.BadRequest),
+        };
+        foreach (var (body, expected) in cases)
+        {
+            using (body)
+            using (var response = await PostMultipartAsync(http, me, body))
+            {
+                Assert.Equal(expected, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString);
+        await using var count = db.CreateCommand($"SELECT count(*) FROM media WHERE owner_id = '{me.Id}'");
+        Assert.Equal(0L, await count.ExecuteScalarAsync(Ct));
+    }
+
+    private static ByteArrayContent Part(byte[] bytes, string contentType)
+    {
+        var part = new ByteArrayContent(bytes);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        return part;
+    }
+
+    private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient http, ChatUser user, HttpContent body)
+    {
+        using var request = AccountsApi.Authorized(HttpMethod.Post, "api/media", user.Token);
+        request.Content = body;
+        return await http.SendAsync(request, Ct);
     }
 }

@@ -426,6 +426,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
+                    b.Property<DateTimeOffset?>("RemovableAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removable_after");
+
                     b.Property<long?>("Size")
                         .HasColumnType("bigint")
                         .HasColumnName("size");
@@ -455,6 +459,10 @@ namespace DistaHilar.Core.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_media");
+
+                    b.HasIndex("RemovableAfter")
+                        .HasDatabaseName("ix_media_removable_after")
+                        .HasFilter("removable_after IS NOT NULL");
 
                     b.HasIndex("StorageKey")
                         .IsUnique()

@@ -6,13 +6,26 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace DistaHilar.Core.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class MediaProcessing : Migration
+    public partial class MediaProcessingAndAttachments : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<short>(
+                name: "media_count",
+                table: "messages",
+                type: "smallint",
+                nullable: false,
+                defaultValue: (short)0);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "processed_at",
+                table: "media",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "removable_after",
                 table: "media",
                 type: "timestamp with time zone",
                 nullable: true);
@@ -43,9 +56,18 @@ namespace DistaHilar.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_media_removable_after",
+                table: "media",
+                column: "removable_after",
+                filter: "removable_after IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_message_media_media_id",
                 table: "message_media",
                 column: "media_id");
+
+            // Uploads from before the cleanup existed: removable a day after upload unless a message uses them.
+            migrationBuilder.Sql("UPDATE media SET removable_after = created_at + interval '24 hours' WHERE NOT EXISTS (SELECT 1 FROM message_media a WHERE a.media_id = media.id)");
         }
 
         /// <inheritdoc />
@@ -54,8 +76,20 @@ namespace DistaHilar.Core.Data.Migrations
             migrationBuilder.DropTable(
                 name: "message_media");
 
+            migrationBuilder.DropIndex(
+                name: "ix_media_removable_after",
+                table: "media");
+
+            migrationBuilder.DropColumn(
+                name: "media_count",
+                table: "messages");
+
             migrationBuilder.DropColumn(
                 name: "processed_at",
+                table: "media");
+
+            migrationBuilder.DropColumn(
+                name: "removable_after",
                 table: "media");
         }
     }

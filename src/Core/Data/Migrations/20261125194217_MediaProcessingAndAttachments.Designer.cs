@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DistaHilar.Core.Data.Migrations
 {
     [DbContext(typeof(DistaHilarDbContext))]
-    [Migration("20261125192905_MediaProcessing")]
-    partial class MediaProcessing
+    [Migration("20261125194217_MediaProcessingAndAttachments")]
+    partial class MediaProcessingAndAttachments
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -429,6 +429,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
+                    b.Property<DateTimeOffset?>("RemovableAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removable_after");
+
                     b.Property<long?>("Size")
                         .HasColumnType("bigint")
                         .HasColumnName("size");
@@ -458,6 +462,10 @@ namespace DistaHilar.Core.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_media");
+
+                    b.HasIndex("RemovableAfter")
+                        .HasDatabaseName("ix_media_removable_after")
+                        .HasFilter("removable_after IS NOT NULL");
 
                     b.HasIndex("StorageKey")
                         .IsUnique()
@@ -561,6 +569,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.Property<Guid?>("ForwardedFromSenderId")
                         .HasColumnType("uuid")
                         .HasColumnName("forwarded_from_sender_id");
+
+                    b.Property<short>("MediaCount")
+                        .HasColumnType("smallint")
+                        .HasColumnName("media_count");
 
                     b.PrimitiveCollection<Guid[]>("Mentions")
                         .IsRequired()

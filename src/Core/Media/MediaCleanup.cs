@@ -1,0 +1,116 @@
+using DistaHilar.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DistaHilar.Core.Media;
+
+/// <summary>
+/// Removes media nobody can reach any more: uploads never attached within <see cref="MediaOptions.UnattachedLifetime"/>,
+/// and media whose last live message was deleted for everyone (or whose chat was deleted). Each medium carries
+/// <see cref="MediaAsset.RemovableAfter"/>, kept by the writes that attach and release it, so a run reads only the
+/// due rows (partial index), never every old medium. Rows go first, then bytes: a failure in between leaves unused
+/// bytes behind, never a message pointing at missing ones. Idempotent; safe on several instances (SKIP LOCKED).
+/// </summary>
+public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, TimeProvider time, ILogger<MediaCleanup> log)
+{
+    private const int Batch = 200;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        // Released while another message attached it at the same moment: still in use, so not removable.
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE media SET removable_after = NULL
+            WHERE removable_after < {now}
+              AND EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
+            """,
+            ct);
+        var removed = 0;
+        while (true)
+        {
+            var keys = await RemoveBatchAsync(now, ct);
+            if (keys is null)
+            {
+                break;
+            }
+
+            foreach (var key in keys)
+            {
+                await store.DeleteAsync(key, ct);
+            }
+
+            removed += keys.Count;
+        }
+
+        if (removed > 0)
+        {
+            log.LogInformation("Media cleanup removed {Count} stored objects", removed);
+        }
+
+        return removed;
+    }
+
+    /// <summary>One batch of due media out of the database; their storage keys, or null when none was due.</summary>
+    private async Task<List<string>?> RemoveBatchAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var due = await db.Database.SqlQuery<Guid>(
+            $"""
+            SELECT id AS "Value" FROM media
+            WHERE removable_after < {now}
+              AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
+            ORDER BY removable_after
+            LIMIT {Batch}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The attachments left are those of tombstones (deleted for everyone).
+            await db.MessageMedia.Where(a => due.Contains(a.MediaId)).ExecuteDeleteAsync(ct);
+            var rows = await db.Media.Where(m => due.Contains(m.Id)).Select(m => new { m.StorageKey, m.ThumbnailKey }).ToListAsync(ct);
+            await db.Media.Where(m => due.Contains(m.Id)).ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
+            return rows.SelectMany(r => r.ThumbnailKey is null ? [r.StorageKey] : new[] { r.StorageKey, r.ThumbnailKey }).ToList();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A message attached one of them as it was being removed: that one is in use again; the next run sorts it out.
+            log.LogInformation("Media cleanup batch raced with an attach; retrying next run");
+            return null;
+        }
+    }
+
+    /// <summary>Attaching media makes them permanent while a live message uses them.</summary>
+    public static Task ClaimAsync(DistaHilarDbContext db, IReadOnlyCollection<Guid> mediaIds, CancellationToken ct) =>
+        db.Media.Where(m => mediaIds.Contains(m.Id) && m.RemovableAfter != null).ExecuteUpdateAsync(m => m.SetProperty(x => x.RemovableAfter, (DateTimeOffset?)null), ct);
+
+    /// <summary>
+    /// After messages were deleted for everyone (in the same transaction): their media that no other live message
+    /// uses become removable now.
+    /// </summary>
+    public static Task ReleaseMessagesAsync(DistaHilarDbContext db, Guid[] messageIds, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE media SET removable_after = {now}
+            WHERE id IN (SELECT media_id FROM message_media WHERE message_id = ANY({messageIds}))
+              AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
+            """,
+            ct);
+
+    /// <summary>Before a chat is deleted (its messages go with it): its media that no other chat uses become removable.</summary>
+    public static Task ReleaseChatAsync(DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE media SET removable_after = {now}
+            WHERE id IN (SELECT a.media_id FROM message_media a JOIN messages m ON m.id = a.message_id WHERE m.chat_id = {chatId})
+              AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL AND m.chat_id <> {chatId})
+            """,
+            ct);
+}
