@@ -25,6 +25,9 @@ public sealed class Chat
 
     public string? AvatarUrl { get; set; }
 
+    /// <summary>The uploaded image behind <see cref="AvatarUrl"/> (set through <c>PUT /api/chats/{id}/avatar</c>).</summary>
+    public Guid? AvatarMediaId { get; set; }
+
     /// <summary>Groups and channels only: previewable and joinable by anyone.</summary>
     public bool IsPublic { get; set; }
 
@@ -69,6 +72,8 @@ internal sealed class ChatConfiguration : IEntityTypeConfiguration<Chat>
         chat.Property(c => c.InviteCode).HasMaxLength(64);
         // Join by invite code.
         chat.HasIndex(c => c.InviteCode).IsUnique();
+        chat.HasIndex(c => c.AvatarMediaId).HasFilter("avatar_media_id IS NOT NULL");
+        chat.HasOne<Media.MediaAsset>().WithMany().HasForeignKey(c => c.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
         // One dialog per pair, enforced by the database (two racing creations: one wins, the other finds it).
         chat.HasIndex(c => new { c.DialogUserLow, c.DialogUserHigh }).IsUnique().HasFilter("type = 1");
         chat.HasOne<User>().WithMany().HasForeignKey(c => c.CreatedBy).OnDelete(DeleteBehavior.SetNull);

@@ -157,10 +157,72 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
 
         chat.Title = request.Title is null ? chat.Title : UserRules.Clean(request.Title);
         chat.Description = request.Description is null ? chat.Description : UserRules.Clean(request.Description);
-        chat.AvatarUrl = request.AvatarUrl is null ? chat.AvatarUrl : UserRules.Clean(request.AvatarUrl);
+        var replacedAvatar = request.AvatarUrl is not null ? chat.AvatarMediaId : null;
+        if (request.AvatarUrl is not null)
+        {
+            chat.AvatarUrl = UserRules.Clean(request.AvatarUrl);
+            chat.AvatarMediaId = null;
+        }
+
         chat.IsPublic = request.IsPublic ?? chat.IsPublic;
         chat.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        if (replacedAvatar is { } old)
+        {
+            await Media.MediaCleanup.ReleaseAsync(db, old, chat.UpdatedAt, ct);
+        }
+
+        return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
+    }
+
+    /// <summary>Sets (or with a null request removes) the chat's avatar: an image the caller uploaded (owner, admin).</summary>
+    public async Task<Result<ChatView>> SetAvatarAsync(Caller caller, Guid chatId, Media.SetAvatarRequest? request, CancellationToken ct)
+    {
+        Media.MediaAsset? image = null;
+        if (request is not null)
+        {
+            var usable = await Media.AvatarImages.UsableAsync(db, caller.UserId, request, ct);
+            if (!usable.IsSuccess)
+            {
+                return usable.Problem;
+            }
+
+            image = usable.Value;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
+        if (Visible(chat, me) is { } hidden)
+        {
+            return hidden;
+        }
+
+        if (!ChatRules.CanManage(chat!.Type, me!.Role))
+        {
+            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no avatar of its own." : "Only the owner and admins edit the chat.");
+        }
+
+        var previous = chat.AvatarMediaId;
+        chat.AvatarMediaId = image?.Id;
+        chat.AvatarUrl = image is null ? null : Media.AvatarImages.Url(image);
+        chat.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        if (image is not null)
+        {
+            await Media.MediaCleanup.ClaimAsync(db, [image.Id], ct);
+        }
+
+        if (previous is { } old && old != image?.Id)
+        {
+            await Media.MediaCleanup.ReleaseAsync(db, old, chat.UpdatedAt, ct);
+        }
+
+        return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
+    }
+
+    /// <summary><c>chat.updated</c> to the members, committed with the change.</summary>
+    private async Task<Result<ChatView>> AnnounceUpdateAsync(Caller caller, Chat chat, ChatMember me, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
         var (seq, count) = await db.NextSeqAsync(chat.Id, 0, ct);
         chat.MemberCount = count;
         events.ToChat(chat.Id, seq, ChatEvents.Updated, new ChatUpdated(chat.Id, chat.Title, chat.Description, chat.AvatarUrl, chat.IsPublic, count));

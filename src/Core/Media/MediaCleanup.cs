@@ -16,17 +16,19 @@ public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, Time
 {
     private const int Batch = 200;
 
+    /// <summary>A medium is in use while a live message shows it or a profile or chat has it as avatar.</summary>
+    private const string InUse =
+        """
+        (EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
+         OR EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = media.id)
+         OR EXISTS (SELECT 1 FROM chats c WHERE c.avatar_media_id = media.id))
+        """;
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         // Released while another message attached it at the same moment: still in use, so not removable.
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE media SET removable_after = NULL
-            WHERE removable_after < {now}
-              AND EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
-            """,
-            ct);
+        await db.Database.ExecuteSqlRawAsync($"UPDATE media SET removable_after = NULL WHERE removable_after < {{0}} AND {InUse}", [now], ct);
         var removed = 0;
         while (true)
         {
@@ -56,15 +58,9 @@ public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, Time
     private async Task<List<string>?> RemoveBatchAsync(DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var due = await db.Database.SqlQuery<Guid>(
-            $"""
-            SELECT id AS "Value" FROM media
-            WHERE removable_after < {now}
-              AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
-            ORDER BY removable_after
-            LIMIT {Batch}
-            FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
+        var due = await db.Database.SqlQueryRaw<Guid>(
+            $$"""SELECT id AS "Value" FROM media WHERE removable_after < {0} AND NOT {{InUse}} ORDER BY removable_after LIMIT {{Batch}} FOR UPDATE SKIP LOCKED""",
+            now).ToListAsync(ct);
         if (due.Count == 0)
         {
             return null;
@@ -92,25 +88,32 @@ public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, Time
         db.Media.Where(m => mediaIds.Contains(m.Id) && m.RemovableAfter != null).ExecuteUpdateAsync(m => m.SetProperty(x => x.RemovableAfter, (DateTimeOffset?)null), ct);
 
     /// <summary>
-    /// After messages were deleted for everyone (in the same transaction): their media that no other live message
-    /// uses become removable now.
+    /// After messages were deleted for everyone (in the same transaction): their media that nothing else uses become
+    /// removable now.
     /// </summary>
     public static Task ReleaseMessagesAsync(DistaHilarDbContext db, Guid[] messageIds, DateTimeOffset now, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE media SET removable_after = {now}
-            WHERE id IN (SELECT media_id FROM message_media WHERE message_id = ANY({messageIds}))
-              AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL)
-            """,
+        db.Database.ExecuteSqlRawAsync(
+            $"UPDATE media SET removable_after = {{0}} WHERE id IN (SELECT media_id FROM message_media WHERE message_id = ANY({{1}})) AND NOT {InUse}",
+            [now, messageIds],
             ct);
 
-    /// <summary>Before a chat is deleted (its messages go with it): its media that no other chat uses become removable.</summary>
+    /// <summary>After an avatar was replaced or removed (in the same transaction): the old image, unless used elsewhere.</summary>
+    public static Task ReleaseAsync(DistaHilarDbContext db, Guid mediaId, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync($"UPDATE media SET removable_after = {{0}} WHERE id = {{1}} AND NOT {InUse}", [now, mediaId], ct);
+
+    /// <summary>
+    /// Before a chat is deleted (its messages and avatar go with it): its media that nothing outside the chat uses
+    /// become removable.
+    /// </summary>
     public static Task ReleaseChatAsync(DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync(
             $"""
             UPDATE media SET removable_after = {now}
-            WHERE id IN (SELECT a.media_id FROM message_media a JOIN messages m ON m.id = a.message_id WHERE m.chat_id = {chatId})
+            WHERE (id IN (SELECT a.media_id FROM message_media a JOIN messages m ON m.id = a.message_id WHERE m.chat_id = {chatId})
+                   OR id = (SELECT avatar_media_id FROM chats WHERE id = {chatId}))
               AND NOT EXISTS (SELECT 1 FROM message_media a JOIN messages m ON m.id = a.message_id WHERE a.media_id = media.id AND m.deleted_at IS NULL AND m.chat_id <> {chatId})
+              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_media_id = media.id)
+              AND NOT EXISTS (SELECT 1 FROM chats c WHERE c.avatar_media_id = media.id AND c.id <> {chatId})
             """,
             ct);
 }

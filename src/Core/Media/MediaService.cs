@@ -157,6 +157,9 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
         return media is null ? Problem.NotFound("The media") : await ViewAsync(media, ct);
     }
 
+    /// <summary>Where a public avatar link points now (<see cref="AvatarImages"/>).</summary>
+    public Task<Result<Uri>> AvatarAsync(string key, bool full, CancellationToken ct) => AvatarImages.ResolveAsync(db, store, key, full, ct);
+
     private Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct) => MediaViews.ViewAsync(store, media, ct);
 
     /// <summary>Random, unrelated to the id: storage URLs cannot be guessed from anything a client sees.</summary>

@@ -25,6 +25,9 @@ public sealed class User
 
     public string? AvatarUrl { get; set; }
 
+    /// <summary>The uploaded image behind <see cref="AvatarUrl"/> (set through <c>PUT /api/users/me/avatar</c>).</summary>
+    public Guid? AvatarMediaId { get; set; }
+
     public bool NotificationsEnabled { get; set; } = true;
 
     public string Language { get; set; } = UserSettings.DefaultLanguage;

@@ -20,6 +20,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 
         // Usernames are stored lower-case, so a plain unique index makes them case-insensitively unique.
         user.HasIndex(u => u.Username).IsUnique();
+        user.HasIndex(u => u.AvatarMediaId).HasFilter("avatar_media_id IS NOT NULL");
+        user.HasOne<Media.MediaAsset>().WithMany().HasForeignKey(u => u.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
         user.HasIndex(u => u.Phone).IsUnique();
         // Emails keep the case the user typed; uniqueness and login lookups use lower(email) (see the migration).
 

@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -69,6 +70,46 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         return MyProfile.Of(user);
     }
 
+    /// <summary>Sets (or with a null request removes) my avatar: an image of mine that finished processing.</summary>
+    public async Task<Result<MyProfile>> SetAvatarAsync(Caller caller, SetAvatarRequest? request, CancellationToken ct)
+    {
+        MediaAsset? image = null;
+        if (request is not null)
+        {
+            var usable = await AvatarImages.UsableAsync(db, caller.UserId, request, ct);
+            if (!usable.IsSuccess)
+            {
+                return usable.Problem;
+            }
+
+            image = usable.Value;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.DeletedAt == null, ct);
+        if (user is null)
+        {
+            return Problem.NotFound("The account");
+        }
+
+        var previous = user.AvatarMediaId;
+        user.AvatarMediaId = image?.Id;
+        user.AvatarUrl = image is null ? null : AvatarImages.Url(image);
+        await db.SaveChangesAsync(ct);
+        if (image is not null)
+        {
+            await MediaCleanup.ClaimAsync(db, [image.Id], ct);
+        }
+
+        if (previous is { } old && old != image?.Id)
+        {
+            await MediaCleanup.ReleaseAsync(db, old, time.GetUtcNow(), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return MyProfile.Of(user);
+    }
+
     public async Task<Result<UserSettings>> GetSettingsAsync(Caller caller, CancellationToken ct) =>
         await FindLiveAsync(caller.UserId, ct) is { } user ? UserSettings.Of(user) : Gone;
 
@@ -122,9 +163,16 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         user.Surname = null;
         user.Bio = null;
         user.AvatarUrl = null;
+        var avatar = user.AvatarMediaId;
+        user.AvatarMediaId = null;
         user.LastSeenAt = null;
         user.DeletedAt = now;
         await db.SaveChangesAsync(ct);
+        if (avatar is { } image)
+        {
+            await MediaCleanup.ReleaseAsync(db, image, now, ct);
+        }
+
         await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, "account_deleted", ct);
         await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Media;
 using DistaHilar.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -65,6 +66,19 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
     public async Task<Results<Ok<ChatView>, ApiProblem>> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await chats.GetAsync(context.Caller(), chatId, ct)).OkOr();
+
+    [Function("SetChatAvatar")]
+    public async Task<Results<Ok<ChatView>, ApiProblem>> SetAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId:guid}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<SetAvatarRequest>(request, ct);
+        return (body.IsSuccess ? await chats.SetAvatarAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).OkOr();
+    }
+
+    [Function("RemoveChatAvatar")]
+    public async Task<Results<NoContent, ApiProblem>> RemoveAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        (await chats.SetAvatarAsync(context.Caller(), chatId, null, ct)).NoContentOr();
 
     [Function("UpdateChat")]
     public async Task<Results<Ok<ChatView>, ApiProblem>> Update(

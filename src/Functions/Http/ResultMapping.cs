@@ -13,6 +13,10 @@ public static class ResultMapping
     public static Results<NoContent, ApiProblem> NoContentOr(this Result<Done> result) =>
         result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
 
+    /// <summary>204 for an operation whose value the route does not return.</summary>
+    public static Results<NoContent, ApiProblem> NoContentOr<T>(this Result<T> result) =>
+        result.IsSuccess ? TypedResults.NoContent() : new ApiProblem(result.Problem);
+
     /// <summary>202: accepted for work that happens later (with where to watch it), or the problem.</summary>
     public static Results<Accepted<T>, ApiProblem> AcceptedOr<T>(this Result<T> result, Func<T, string> location)
     {

@@ -34,4 +34,23 @@ public sealed class MediaFunctions(MediaService media)
     public async Task<Results<Ok<MediaView>, ApiProblem>> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "media/{mediaId:guid}")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
         (await media.GetAsync(context.Caller(), mediaId, ct)).OkOr();
+
+    /// <summary>
+    /// Anonymous (avatars are public): 302 to a short-lived read URL of the avatar's 320 px thumbnail, or of the image
+    /// with <c>?size=full</c>; 404 for anything that is not currently someone's avatar.
+    /// </summary>
+    [Function("GetAvatar")]
+    public async Task<IResult> GetAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "avatars/{key}")] HttpRequest request, string key, CancellationToken ct)
+    {
+        var target = await media.AvatarAsync(key, string.Equals(request.Query["size"], "full", StringComparison.Ordinal), ct);
+        if (!target.IsSuccess)
+        {
+            return new ApiProblem(target.Problem);
+        }
+
+        // Cached for less than the read URL lives, so a cached redirect never points at an expired URL.
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Redirect(target.Value.AbsoluteUri);
+    }
 }

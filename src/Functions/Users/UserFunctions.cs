@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Users;
 using DistaHilar.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,19 @@ public sealed class UserFunctions(UserService users, AuthService auth)
     public async Task<Results<Ok<MyProfile>, ApiProblem>> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/me")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
         (await users.GetMeAsync(context.Caller(), ct)).OkOr();
+
+    [Function("SetMyAvatar")]
+    public async Task<Results<Ok<MyProfile>, ApiProblem>> SetAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "users/me/avatar")] HttpRequest request, FunctionContext context, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<SetAvatarRequest>(request, ct);
+        return (body.IsSuccess ? await users.SetAvatarAsync(context.Caller(), body.Value, ct) : body.Problem).OkOr();
+    }
+
+    [Function("RemoveMyAvatar")]
+    public async Task<Results<NoContent, ApiProblem>> RemoveAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/me/avatar")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
+        (await users.SetAvatarAsync(context.Caller(), null, ct)).NoContentOr();
 
     [Function("UpdateMe")]
     public async Task<Results<Ok<MyProfile>, ApiProblem>> UpdateMe(

@@ -110,6 +110,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AvatarMediaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("avatar_media_id");
+
                     b.Property<string>("AvatarUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
@@ -176,6 +180,10 @@ namespace DistaHilar.Core.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_chats");
+
+                    b.HasIndex("AvatarMediaId")
+                        .HasDatabaseName("ix_chats_avatar_media_id")
+                        .HasFilter("avatar_media_id IS NOT NULL");
 
                     b.HasIndex("CreatedBy")
                         .HasDatabaseName("ix_chats_created_by");
@@ -796,6 +804,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AvatarMediaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("avatar_media_id");
+
                     b.Property<string>("AvatarUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
@@ -871,6 +883,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_users");
 
+                    b.HasIndex("AvatarMediaId")
+                        .HasDatabaseName("ix_users_avatar_media_id")
+                        .HasFilter("avatar_media_id IS NOT NULL");
+
                     b.HasIndex("Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_users_phone");
@@ -910,6 +926,12 @@ namespace DistaHilar.Core.Data.Migrations
 
             modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
                 {
+                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                        .WithMany()
+                        .HasForeignKey("AvatarMediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_chats_media_avatar_media_id");
+
                     b.HasOne("DistaHilar.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedBy")
@@ -1113,6 +1135,15 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_connections_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Users.User", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                        .WithMany()
+                        .HasForeignKey("AvatarMediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_users_media_avatar_media_id");
                 });
 #pragma warning restore 612, 618
         }
