@@ -36,10 +36,8 @@ public static class DistaHilarServices
         services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention()
             .AddInterceptors(sp.GetServices<IInterceptor>())); // diagnostics, e.g. the tests' query counter
 
-        services.AddSingleton(_ => StorageClients.FromConnectionString(
-            configuration[StorageClients.Setting] is { Length: > 0 } storage
-                ? storage
-                : throw new InvalidOperationException($"{StorageClients.Setting} is required (the storage account connection string).")));
+        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.AddSingleton<BlobSasSigner>();
 
         services.AddSingleton<HealthService>();
 

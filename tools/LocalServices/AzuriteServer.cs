@@ -22,14 +22,18 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly ILogger _log;
     private readonly string _root;
+    private readonly AzuriteTls? _tls;
     private ServiceProcess? _process;
     private int _disposed;
 
-    private AzuriteServer(ILogger log, string root)
+    private AzuriteServer(ILogger log, string root, AzuriteTls? tls)
     {
         _log = log;
         _root = root;
+        _tls = tls;
     }
+
+    private string Scheme => _tls is null ? "http" : "https";
 
     /// <summary>Blob service port on 127.0.0.1.</summary>
     public int BlobPort { get; private set; }
@@ -38,14 +42,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     public int QueuePort { get; private set; }
 
     /// <summary>Blob endpoint, path-style (account name in the path).</summary>
-    public string BlobEndpoint => $"http://127.0.0.1:{BlobPort}/{AccountName}";
+    public string BlobEndpoint => $"{Scheme}://127.0.0.1:{BlobPort}/{AccountName}";
 
     /// <summary>Queue endpoint, path-style (account name in the path).</summary>
-    public string QueueEndpoint => $"http://127.0.0.1:{QueuePort}/{AccountName}";
+    public string QueueEndpoint => $"{Scheme}://127.0.0.1:{QueuePort}/{AccountName}";
 
     /// <summary>Storage connection string with explicit blob and queue endpoints (no table endpoint).</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
+        $"DefaultEndpointsProtocol={Scheme};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
 
     /// <summary>PID of the node process, or null once stopped.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Pid : null;
@@ -55,13 +59,20 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>Starts Azurite from the repo's node_modules (see <see cref="RepoRoot.Find"/>) and waits until its ports accept TCP.</summary>
     /// <exception cref="LocalServiceException">Node or the package is missing, or it did not come up in time.</exception>
-    public static async Task<AzuriteServer> StartAsync(ILogger? log = null, CancellationToken ct = default)
+    public static Task<AzuriteServer> StartAsync(ILogger? log = null, CancellationToken ct = default) => StartAsync(null, log, ct);
+
+    /// <summary>
+    /// With <paramref name="tls"/>: HTTPS with the given certificate and <c>--oauth basic</c>, so Entra ID bearer
+    /// tokens (checked for issuer, audience and lifetime, not signature) and user delegation keys work, as with a
+    /// managed identity in Azure.
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(AzuriteTls? tls, ILogger? log = null, CancellationToken ct = default)
     {
         log ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
         var entry = FindEntry(RepoRoot.Find());
         var node = Executables.Find("node");
-        var server = new AzuriteServer(log, ServiceAccount.CreateTempDirectory("distahilar-azurite-", forService: false));
+        var server = new AzuriteServer(log, ServiceAccount.CreateTempDirectory("distahilar-azurite-", forService: false), tls);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -146,6 +157,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",
             // --location is refused together with --inMemoryPersistence; the temp folder is the working directory instead.
             "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
+            .. (_tls is null ? Array.Empty<string>() : ["--cert", _tls.CertificatePemPath, "--key", _tls.KeyPemPath, "--oauth", "basic"]),
         ];
         // The blob port identifies this instance in its command line (ProcessRegistry's check).
         _process = await Readiness.ReadyOrKilledAsync(
@@ -157,3 +169,6 @@ public sealed class AzuriteServer : IAsyncDisposable
             }, ct);
     }
 }
+
+/// <summary>PEM files of the certificate (and its key) Azurite serves HTTPS with.</summary>
+public sealed record AzuriteTls(string CertificatePemPath, string KeyPemPath);

@@ -14,7 +14,7 @@ namespace DistaHilar.Core.Media;
 /// size, so completion checks it. Signed with the account key from the connection string; with managed identity a
 /// user-delegation key would sign instead (issue 7 follow-up).
 /// </summary>
-public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
+public sealed class BlobMediaStore(StorageClients storage, BlobSasSigner signer, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
 {
     private volatile BlobContainerClient? ready;
 
@@ -22,21 +22,20 @@ public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions
     {
         var blob = (await ContainerAsync(ct)).GetBlobClient(key);
         var expires = time.GetUtcNow() + options.Value.UploadUrlLifetime;
-        return (UploadUrl(blob, expires), expires);
+        return (await signer.SignAsync(blob, UploadSas(blob, expires), ct), expires);
     }
 
-    /// <summary>A create-only SAS for one blob; public for tests that need an already expired one.</summary>
-    public static Uri UploadUrl(BlobClient blob, DateTimeOffset expires)
+    /// <summary>Create permission only, for one blob; public for tests that need an already expired one.</summary>
+    public static BlobSasBuilder UploadSas(BlobClient blob, DateTimeOffset expires)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        var sas = new BlobSasBuilder(BlobSasPermissions.Create, expires)
+        return new BlobSasBuilder(BlobSasPermissions.Create, expires)
         {
             BlobContainerName = blob.BlobContainerName,
             BlobName = blob.Name,
             Resource = "b",
             Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
         };
-        return blob.GenerateSasUri(sas);
     }
 
     /// <summary>The stored size, or null when nothing was uploaded.</summary>
@@ -76,7 +75,7 @@ public sealed class BlobMediaStore(StorageClients storage, IOptions<MediaOptions
             ContentType = contentType,
             ContentDisposition = (attachment ? "attachment" : "inline") + "; filename*=UTF-8''" + Uri.EscapeDataString(fileName),
         };
-        return blob.GenerateSasUri(sas);
+        return await signer.SignAsync(blob, sas, ct);
     }
 
     public async Task<BlobContainerClient> ContainerAsync(CancellationToken ct)

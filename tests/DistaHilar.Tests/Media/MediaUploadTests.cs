@@ -71,8 +71,10 @@ public sealed class MediaUploadTests(TestEnvironment env)
         var storage = StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!);
         var container = storage.Blobs.GetBlobContainerClient("media");
         await container.CreateIfNotExistsAsync(cancellationToken: Ct);
-        var expired = BlobMediaStore.UploadUrl(container.GetBlobClient("expired-" + Guid.NewGuid().ToString("N")), DateTimeOffset.UtcNow.AddMinutes(-1));
-        var live = BlobMediaStore.UploadUrl(container.GetBlobClient("live-" + Guid.NewGuid().ToString("N")), DateTimeOffset.UtcNow.AddMinutes(5));
+        var expiredBlob = container.GetBlobClient("expired-" + Guid.NewGuid().ToString("N"));
+        var liveBlob = container.GetBlobClient("live-" + Guid.NewGuid().ToString("N"));
+        var expired = expiredBlob.GenerateSasUri(BlobMediaStore.UploadSas(expiredBlob, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var live = liveBlob.GenerateSasUri(BlobMediaStore.UploadSas(liveBlob, DateTimeOffset.UtcNow.AddMinutes(5)));
         using var http = new HttpClient();
         using var headers = JsonDocument.Parse("""{"x-ms-blob-type":"BlockBlob","Content-Type":"image/png"}""");
 
