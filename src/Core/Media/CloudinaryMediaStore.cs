@@ -220,7 +220,8 @@ public sealed class CloudinaryMediaStore(HttpClient http, IOptions<CloudinaryOpt
         }
 
         var text = $"Cloudinary's {what} answered {(int)response.StatusCode}" + (message is null ? "." : $": {Truncate(message)}");
-        return new CloudinaryException(text.Replace(Options.ApiSecret, "***", StringComparison.Ordinal), response.StatusCode);
+        var secret = Options.ApiSecret;
+        return new CloudinaryException(secret.Length == 0 ? text : text.Replace(secret, "***", StringComparison.Ordinal), response.StatusCode);
     }
 
     private static string? Truncate(string? text) => text is { Length: > 300 } ? text[..300] + "…" : text;
