@@ -81,7 +81,20 @@ public static class DistaHilarServices
         services.AddScoped<HubMethods>();
         services.AddSingleton<QueueSender>();
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.Section));
-        services.AddSingleton<IMediaStore, BlobMediaStore>();
+        services.AddOptions<CloudinaryOptions>().Bind(configuration.GetSection(CloudinaryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CloudinaryOptions>, CloudinaryOptionsValidator>();
+        if (configuration.GetSection(CloudinaryOptions.Section).Get<CloudinaryOptions>()?.IsConfigured == true)
+        {
+            // A typed client (transient, its handler pooled by the factory); no header values in the client's logs
+            // (the Admin API's basic auth carries the secret). Long uploads stream through it, hence the long timeout.
+            services.AddHttpClient<IMediaStore, CloudinaryMediaStore>(c => c.Timeout = TimeSpan.FromMinutes(10))
+                .RedactLoggedHeaders(_ => true);
+        }
+        else
+        {
+            services.AddSingleton<IMediaStore, BlobMediaStore>();
+        }
+
         services.AddScoped<MediaService>();
         services.AddSingleton<Ffmpeg>();
         services.AddScoped<MediaNotifier>();

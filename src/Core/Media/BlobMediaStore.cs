@@ -18,11 +18,13 @@ public sealed class BlobMediaStore(StorageClients storage, BlobSasSigner signer,
 {
     private volatile BlobContainerClient? ready;
 
-    public async Task<(Uri Url, DateTimeOffset ExpiresAt)> UploadUrlAsync(string key, CancellationToken ct)
+    /// <summary>One PUT of the bytes to a create-only SAS URL, with the headers Blob Storage needs.</summary>
+    public async Task<DirectUpload> DirectUploadAsync(string key, string contentType, CancellationToken ct)
     {
         var blob = (await ContainerAsync(ct)).GetBlobClient(key);
         var expires = time.GetUtcNow() + options.Value.UploadUrlLifetime;
-        return (await signer.SignAsync(blob, UploadSas(blob, expires), ct), expires);
+        var headers = new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = contentType };
+        return new DirectUpload(await signer.SignAsync(blob, UploadSas(blob, expires), ct), "PUT", headers, Fields: null, expires);
     }
 
     /// <summary>Create permission only, for one blob; public for tests that need an already expired one.</summary>

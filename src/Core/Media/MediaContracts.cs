@@ -42,8 +42,12 @@ public sealed record CreateUploadRequest(string? FileName, string? ContentType, 
         .ToProblem();
 }
 
-/// <summary>Where and how to upload: a write-only URL for this one file, valid until <see cref="ExpiresAt"/>.</summary>
-public sealed record UploadTarget(Guid MediaId, Uri UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Where and how to upload: a write-only URL for this one file, valid until <see cref="ExpiresAt"/>. <see cref="Fields"/>
+/// is null for a PUT of the bytes (Blob Storage); for a POST (Cloudinary) they are the multipart form fields to send
+/// with the bytes as the <c>file</c> part.
+/// </summary>
+public sealed record UploadTarget(Guid MediaId, Uri UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string>? Fields, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// <c>GET /api/media/{mediaId}</c> as api.md shapes it, plus why processing failed. URLs are short-lived

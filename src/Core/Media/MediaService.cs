@@ -32,11 +32,10 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
         }
 
         var media = NewMedia(caller, kind, NewStorageKey(), request, request.Size!.Value, time.GetUtcNow());
-        var (url, expires) = await store.UploadUrlAsync(media.StorageKey, ct);
+        var upload = await store.DirectUploadAsync(media.StorageKey, media.DeclaredContentType, ct);
         db.Media.Add(media);
         await db.SaveChangesAsync(ct);
-        var headers = new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob", ["Content-Type"] = media.DeclaredContentType };
-        return new UploadTarget(media.Id, url, "PUT", headers, expires);
+        return new UploadTarget(media.Id, upload.Url, upload.Method, upload.Headers, upload.Fields, upload.ExpiresAt);
     }
 
     /// <summary>

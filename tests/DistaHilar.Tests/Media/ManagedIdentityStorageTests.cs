@@ -51,7 +51,7 @@ public sealed class ManagedIdentityStorageTests
             using var http = new HttpClient(handler, disposeHandler: false);
             var bytes = Encoding.UTF8.GetBytes("signed by a user delegation key");
 
-            var (upload, _) = await store.UploadUrlAsync("mi-upload", Ct);
+            var upload = (await store.DirectUploadAsync("mi-upload", "text/plain", Ct)).Url;
             Assert.Contains("skoid=", upload.Query, StringComparison.Ordinal); // a user delegation SAS, not an account-key one
             using (var put = new HttpRequestMessage(HttpMethod.Put, upload) { Content = new ByteArrayContent(bytes) })
             {

@@ -11,6 +11,11 @@ namespace DistaHilar.Tests.Unit;
 /// <summary>local.settings.example.json is the list of settings ops and developers read: it must be complete.</summary>
 public sealed class SettingsDocumentationTests
 {
+    private static readonly HashSet<string> MayBeEmpty =
+    [
+        "SignalR__ConnectionString", "Media__Cloudinary__CloudName", "Media__Cloudinary__ApiKey", "Media__Cloudinary__ApiSecret",
+    ];
+
     public static TheoryData<string> SettingsTheAppReads()
     {
         var keys = new TheoryData<string> { "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME" };
@@ -24,11 +29,12 @@ public sealed class SettingsDocumentationTests
                      (DistaHilar.Core.Realtime.SignalROptions.Section, typeof(DistaHilar.Core.Realtime.SignalROptions)),
                      (DistaHilar.Core.Updates.UpdatesOptions.Section, typeof(DistaHilar.Core.Updates.UpdatesOptions)),
                      (DistaHilar.Core.Media.MediaOptions.Section, typeof(DistaHilar.Core.Media.MediaOptions)),
+                     (DistaHilar.Core.Media.CloudinaryOptions.Section, typeof(DistaHilar.Core.Media.CloudinaryOptions)),
                  })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
-                keys.Add($"{section}__{property.Name}");
+                keys.Add($"{section.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}");
             }
         }
 
@@ -50,8 +56,9 @@ public sealed class SettingsDocumentationTests
             // A list setting (Auth__SigningKeys) is documented by its first element's keys.
             var documented = values.Where(v => v.Key == key || v.Key.StartsWith(key + "__0__", StringComparison.Ordinal)).ToList();
             Assert.True(documented.Count > 0, $"{key} is missing from local.settings.example.json");
-            // Only the SignalR connection string may be empty: empty means realtime is off.
-            Assert.All(documented.Where(v => v.Key != "SignalR__ConnectionString"), v => Assert.False(string.IsNullOrWhiteSpace(v.Value)));
+            // Only these may be empty: no SignalR connection string means realtime is off, no Cloudinary cloud name
+            // means media live in Blob Storage (and then no Cloudinary key or secret is needed).
+            Assert.All(documented.Where(v => !MayBeEmpty.Contains(v.Key)), v => Assert.False(string.IsNullOrWhiteSpace(v.Value)));
         }
         finally
         {
