@@ -30,8 +30,9 @@ internal sealed record BenchOptions
         {settings}
                                 An app given with --url keeps its own limits: for the register, login, fanout and
                                 send-* scenarios start it with limits at least that generous, or the run fills up with
-                                429s. history-newest, history-deep and pgbench need the started stack's database
-                                (they write to it directly) and refuse --url.
+                                429s. history-newest, history-deep, pgbench, upload-direct and upload-api
+                                need the started stack's database or storage (they use them directly) and
+                                refuse --url.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 

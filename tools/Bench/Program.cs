@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 // DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
 // DistaHilar.Bench --scenario pgbench [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
+// DistaHilar.Bench --scenario upload-direct|upload-api [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -88,7 +89,7 @@ try
 
     var scenario = ScenarioCatalog.Get(options.Scenario);
     await Console.Error.WriteLineAsync($"Setting up scenario {scenario.Name} against {target.Api} ...");
-    await scenario.SetupAsync(new BenchContext(target.Api, client, workers, target.DirectDatabase), cancel.Token);
+    await scenario.SetupAsync(new BenchContext(target.Api, client, workers, target.DirectDatabase, target.Storage), cancel.Token);
     var runner = new LoadRunner(client, scenario);
     var levels = new List<LevelResult>();
     foreach (var concurrency in options.Concurrency)
@@ -96,7 +97,11 @@ try
         await Console.Error.WriteLineAsync($"Concurrency {concurrency}: warm-up {options.Warmup.TotalSeconds} s, then {options.Duration.TotalSeconds} s measured ...");
         target.ResetPeakMemory();
         var run = await runner.RunLevelAsync(concurrency, options.Warmup, options.Duration, cancel.Token);
-        levels.Add(LevelResult.From(concurrency, run, target.ReadMemory()));
+        levels.Add(LevelResult.From(concurrency, run, target.ReadMemory(), (scenario as IPayloadScenario)?.PayloadBytes));
+        if (scenario is ILevelSettling settling)
+        {
+            await settling.AfterLevelAsync(cancel.Token);
+        }
     }
 
     var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, target.OverriddenSettings, levels,

@@ -19,6 +19,8 @@ internal static class ScenarioCatalog
         new SendScenario(),
         HistoryScenario.Newest,
         HistoryScenario.Deep,
+        UploadScenario.Direct,
+        UploadScenario.Api,
     ];
 
     public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name), Pgbench.PgbenchRunner.Name];
