@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Bench;
 using DistaHilar.Bench.Delivery;
+using DistaHilar.Bench.Media;
 using DistaHilar.Bench.Pgbench;
 using DistaHilar.Bench.Scenarios;
 using DistaHilar.DevHost;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.Logging;
 // DistaHilar.Bench --scenario pgbench [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 // DistaHilar.Bench --scenario upload-direct|upload-api [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
+// DistaHilar.Bench --scenario media-image [--images 20] [--timeout 30] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -25,7 +27,7 @@ if (options.Help)
     return 0;
 }
 
-if (options.Url is not null && (options.Scenario == PgbenchRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
+if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
 {
     await Console.Error.WriteLineAsync($"{options.Scenario} needs the database of the stack the bench starts: run it without --url.");
     return 2;
@@ -85,6 +87,15 @@ try
         await ReportWriter.WriteJsonAsync(pgbench, jsonPath);
         await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
         return pgbench.Levels.Any(l => l.Errors * 100 > l.Requests) ? 1 : 0;
+    }
+
+    if (options.Scenario == ImageRunner.Name)
+    {
+        var images = await new ImageRunner(client, target, options).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(images));
+        await ReportWriter.WriteJsonAsync(images, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return images.Levels.Any(l => l.Errors > 0) ? 1 : 0;
     }
 
     var scenario = ScenarioCatalog.Get(options.Scenario);
