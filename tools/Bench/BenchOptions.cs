@@ -21,6 +21,9 @@ internal sealed record BenchOptions
                                 send-group: a group of N + 1, default 49
           --messages <count>    fanout, send-dialog, send-group: measured events per level, sent one at a time
                                 (default: 200)
+          --images <list>       media-image: comma-separated image counts N, one level each (default: 20); each
+                                level uploads N 12-megapixel JPEGs unmeasured, then completes them all at once
+                                and times processing until every one is ready
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
                                 (a bare host:port/ gets the route prefix api/; worker memory and fanout's SignalR
                                 REST calls are then not known). Without --url a throwaway stack (PostgreSQL,
@@ -30,13 +33,14 @@ internal sealed record BenchOptions
         {settings}
                                 An app given with --url keeps its own limits: for the register, login, fanout and
                                 send-* scenarios start it with limits at least that generous, or the run fills up with
-                                429s. history-newest, history-deep and pgbench need the started stack's database
-                                (they write to it directly) and refuse --url.
+                                429s. history-newest, history-deep, pgbench, media-image, upload-direct and
+                                upload-api need the started stack's database or storage (they use them directly) and
+                                refuse --url.
           --json <path>         where to write the results (default: <repo>/bench-results/<scenario>.json)
           --help                show this text
 
         exit codes: 0 success, 1 a level had more than 1% errors (fanout, send-dialog, send-group: any missed delivery or
-                    error), 2 bad arguments, 130 interrupted
+                    error; media-image: any image not ready), 2 bad arguments, 130 interrupted
         """;
 
     public string Scenario { get; init; } = "health";
@@ -53,6 +57,9 @@ internal sealed record BenchOptions
     public IReadOnlyList<int>? Receivers { get; init; }
 
     public int Messages { get; init; } = 200;
+
+    /// <summary>media-image: images per level.</summary>
+    public IReadOnlyList<int> Images { get; init; } = [20];
 
     public Uri? Url { get; init; }
 
@@ -100,6 +107,10 @@ internal sealed record BenchOptions
                     break;
                 case "--receivers":
                     options = options with { Receivers = Counts(name, value, max: 2000, ref error) };
+                    break;
+                case "--images":
+                    // Bounded: every image (~8 MB and its outputs) stays in the in-memory Azurite until the level ends.
+                    options = options with { Images = Counts(name, value, max: 200, ref error) };
                     break;
                 case "--messages" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var messages) && messages is >= 1 and <= 10_000:
                     options = options with { Messages = messages };

@@ -91,6 +91,9 @@ internal sealed class BenchTarget : IAsyncDisposable
     /// <summary>The started stack's PostgreSQL, direct (the app's migration connection); null for a running app.</summary>
     public string? DirectDatabase => environment?.Services.Postgres.DirectConnectionString;
 
+    /// <summary>The started stack's storage account (the app's AzureWebJobsStorage); null for a running app.</summary>
+    public string? Storage => environment?.Services.Azurite.ConnectionString;
+
     /// <summary>The started stack's PostgreSQL through PgBouncer, as the app connects; null for a running app.</summary>
     public string? PooledDatabase => environment?.Services.PgBouncer.PooledConnectionString;
 

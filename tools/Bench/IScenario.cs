@@ -27,8 +27,25 @@ internal interface IScenarioNotes
     IReadOnlyDictionary<string, string> Notes { get; }
 }
 
-/// <summary>A scenario whose setup writes to the stack's database directly (<see cref="BenchContext.Database"/>): it cannot run with --url.</summary>
+/// <summary>
+/// A scenario that needs the stack the bench starts: it writes to or reads its database directly
+/// (<see cref="BenchContext.Database"/>) or its storage (<see cref="BenchContext.Storage"/>), so it cannot run with --url.
+/// </summary>
 internal interface IDatabaseScenario : IScenario;
+
+/// <summary>A scenario whose every operation moves the same payload: the report adds MiB/s per level.</summary>
+internal interface IPayloadScenario : IScenario
+{
+    /// <summary>The payload of one successful operation, in bytes.</summary>
+    long PayloadBytes { get; }
+}
+
+/// <summary>A scenario that leaves work behind a level (queued jobs, stored bytes) to settle before the next one, unmeasured.</summary>
+internal interface ILevelSettling : IScenario
+{
+    /// <summary>Runs after each level's measurement and memory reading.</summary>
+    Task AfterLevelAsync(CancellationToken ct);
+}
 
 /// <param name="Api">The app's API base, route prefix included (e.g. http://127.0.0.1:40123/api/); the client's BaseAddress.</param>
 /// <param name="Client">The benchmark's client, for setup requests.</param>
@@ -37,7 +54,8 @@ internal interface IDatabaseScenario : IScenario;
 /// The stack's PostgreSQL (direct, as the app's migrations connect), for setups too big for the API; null for an app
 /// given with --url, whose database is not the bench's to write to.
 /// </param>
-internal sealed record BenchContext(Uri Api, HttpClient Client, int Workers, string? Database);
+/// <param name="Storage">The stack's storage account (Azurite) connection string, as the app has it; null with --url.</param>
+internal sealed record BenchContext(Uri Api, HttpClient Client, int Workers, string? Database, string? Storage = null);
 
 /// <summary>A request's result: success, or the reason it failed (kept for the report's first error).</summary>
 internal readonly record struct Outcome(string? Error)

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Bench;
 using DistaHilar.Bench.Delivery;
+using DistaHilar.Bench.Media;
 using DistaHilar.Bench.Pgbench;
 using DistaHilar.Bench.Scenarios;
 using DistaHilar.DevHost;
@@ -10,6 +11,8 @@ using Microsoft.Extensions.Logging;
 // DistaHilar.Bench [--scenario health] [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--url <loopback url>] [--json <path>]
 // DistaHilar.Bench --scenario pgbench [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
+// DistaHilar.Bench --scenario upload-direct|upload-api [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
+// DistaHilar.Bench --scenario media-image [--images 20] [--timeout 30] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -24,7 +27,7 @@ if (options.Help)
     return 0;
 }
 
-if (options.Url is not null && (options.Scenario == PgbenchRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
+if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
 {
     await Console.Error.WriteLineAsync($"{options.Scenario} needs the database of the stack the bench starts: run it without --url.");
     return 2;
@@ -86,9 +89,18 @@ try
         return pgbench.Levels.Any(l => l.Errors * 100 > l.Requests) ? 1 : 0;
     }
 
+    if (options.Scenario == ImageRunner.Name)
+    {
+        var images = await new ImageRunner(client, target, options).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(images));
+        await ReportWriter.WriteJsonAsync(images, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return images.Levels.Any(l => l.Errors > 0) ? 1 : 0;
+    }
+
     var scenario = ScenarioCatalog.Get(options.Scenario);
     await Console.Error.WriteLineAsync($"Setting up scenario {scenario.Name} against {target.Api} ...");
-    await scenario.SetupAsync(new BenchContext(target.Api, client, workers, target.DirectDatabase), cancel.Token);
+    await scenario.SetupAsync(new BenchContext(target.Api, client, workers, target.DirectDatabase, target.Storage), cancel.Token);
     var runner = new LoadRunner(client, scenario);
     var levels = new List<LevelResult>();
     foreach (var concurrency in options.Concurrency)
@@ -96,7 +108,11 @@ try
         await Console.Error.WriteLineAsync($"Concurrency {concurrency}: warm-up {options.Warmup.TotalSeconds} s, then {options.Duration.TotalSeconds} s measured ...");
         target.ResetPeakMemory();
         var run = await runner.RunLevelAsync(concurrency, options.Warmup, options.Duration, cancel.Token);
-        levels.Add(LevelResult.From(concurrency, run, target.ReadMemory()));
+        levels.Add(LevelResult.From(concurrency, run, target.ReadMemory(), (scenario as IPayloadScenario)?.PayloadBytes));
+        if (scenario is ILevelSettling settling)
+        {
+            await settling.AfterLevelAsync(cancel.Token);
+        }
     }
 
     var report = new BenchReport(started, MachineInfo.Current, target.Api.AbsoluteUri, scenario.Name, target.OverriddenSettings, levels,

@@ -19,10 +19,13 @@ internal static class ReportWriter
         text.AppendLine(report.AppSettingsOverridden.Count == 0
             ? "app settings: the running app's own (none overridden)"
             : $"app settings overridden: {BenchTarget.Describe(report.AppSettingsOverridden)}");
-        text.AppendLine(c, $"{"conc",5} {"requests",9} {"errors",7} {"req/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"peak RSS MiB",13} {"RSS MiB",8}");
+        // MiB/s only for scenarios that move a payload, so the other tables keep their columns.
+        var payload = report.Levels.Any(l => l.MiBPerSecond is not null);
+        text.AppendLine(c, $"{"conc",5} {"requests",9} {"errors",7} {"req/s",9}{(payload ? $" {"MiB/s",8}" : "")} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8} {"peak RSS MiB",13} {"RSS MiB",8}");
         foreach (var l in report.Levels)
         {
-            text.AppendLine(c, $"{l.Concurrency,5} {l.Requests,9} {l.Errors,7} {l.ThroughputPerSecond,9:0.0} {l.LatencyMs.P50,8:0.00} {l.LatencyMs.P95,8:0.00} {l.LatencyMs.P99,8:0.00} {l.LatencyMs.Max,8:0.00} {Mib(l.WorkerPeakRssMiB),13} {Mib(l.WorkerRssMiB),8}");
+            var mibPerSecond = payload ? " " + Mib(l.MiBPerSecond).PadLeft(8) : "";
+            text.AppendLine(c, $"{l.Concurrency,5} {l.Requests,9} {l.Errors,7} {l.ThroughputPerSecond,9:0.0}{mibPerSecond} {l.LatencyMs.P50,8:0.00} {l.LatencyMs.P95,8:0.00} {l.LatencyMs.P99,8:0.00} {l.LatencyMs.Max,8:0.00} {Mib(l.WorkerPeakRssMiB),13} {Mib(l.WorkerRssMiB),8}");
         }
 
         foreach (var l in report.Levels.Where(l => l.FirstError is not null))

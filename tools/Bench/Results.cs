@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 
 namespace DistaHilar.Bench;
 
@@ -24,6 +25,7 @@ internal sealed record MachineInfo(int ProcessorCount, string OsDescription, str
 /// <param name="ThroughputPerSecond">Successful requests per second.</param>
 /// <param name="WorkerPeakRssMiB">The worker's VmHWM after the level (null when the worker is not ours to see).</param>
 /// <param name="WorkerRssMiB">The worker's VmRSS after the level.</param>
+/// <param name="MiBPerSecond">Payload moved per second by successful operations (<see cref="IPayloadScenario"/>); null, and left out of the JSON, for the others.</param>
 internal sealed record LevelResult(
     int Concurrency,
     double DurationSeconds,
@@ -33,10 +35,12 @@ internal sealed record LevelResult(
     double ThroughputPerSecond,
     LatencyMs LatencyMs,
     double? WorkerPeakRssMiB,
-    double? WorkerRssMiB)
+    double? WorkerRssMiB,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MiBPerSecond = null)
 {
     /// <summary>Merges the workers' logs into totals and exact percentiles of every recorded latency.</summary>
-    public static LevelResult From(int concurrency, Measurement run, WorkerMemory.Reading memory)
+    /// <param name="payloadBytes">What one successful operation moves, for <see cref="MiBPerSecond"/>; null when it means nothing.</param>
+    public static LevelResult From(int concurrency, Measurement run, WorkerMemory.Reading memory, long? payloadBytes = null)
     {
         var all = new long[run.Logs.Sum(l => l.Latencies.Count)];
         var at = 0;
@@ -58,7 +62,8 @@ internal sealed record LevelResult(
             Math.Round((all.Length - errors) / run.Elapsed.TotalSeconds, 1),
             LatencyMs.FromSorted(all),
             memory.PeakMiB,
-            memory.CurrentMiB);
+            memory.CurrentMiB,
+            payloadBytes is { } bytes ? Math.Round((all.Length - errors) * (double)bytes / (1024 * 1024) / run.Elapsed.TotalSeconds, 1) : null);
     }
 }
 

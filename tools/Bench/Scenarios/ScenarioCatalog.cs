@@ -2,8 +2,8 @@ namespace DistaHilar.Bench.Scenarios;
 
 /// <summary>
 /// Every HTTP scenario --scenario can name. A new scenario is one class implementing <see cref="IScenario"/> plus one
-/// line here. <see cref="Names"/> also has the delivery workloads (fanout, send-dialog, send-group) and pgbench, which
-/// are not request loops of the bench's own and have their own runners.
+/// line here. <see cref="Names"/> also has the delivery workloads (fanout, send-dialog, send-group), pgbench and
+/// media-image, which are not request loops of the bench's own and have their own runners.
 /// </summary>
 internal static class ScenarioCatalog
 {
@@ -19,9 +19,11 @@ internal static class ScenarioCatalog
         new SendScenario(),
         HistoryScenario.Newest,
         HistoryScenario.Deep,
+        UploadScenario.Direct,
+        UploadScenario.Api,
     ];
 
-    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name), Pgbench.PgbenchRunner.Name];
+    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name), Pgbench.PgbenchRunner.Name, Media.ImageRunner.Name];
 
     public static IScenario Get(string name) => All.Single(s => s.Name == name);
 }
