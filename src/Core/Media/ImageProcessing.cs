@@ -18,10 +18,11 @@ public static class ImageProcessing
 
     private static readonly SKSamplingOptions Downscale = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
-    public static ProcessedImage Process(SKData data, MediaOptions options)
+    /// <param name="file">The file, seekable (the codec reads it in place rather than copying it).</param>
+    public static ProcessedImage Process(Stream file, MediaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var codec = SKCodec.Create(data) ?? throw new MediaRejectedException("The image cannot be decoded.");
+        using var codec = SKCodec.Create(file) ?? throw new MediaRejectedException("The image cannot be decoded.");
         var source = codec.Info;
         var contentType = codec.EncodedFormat switch
         {

@@ -3,7 +3,6 @@ using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
 
 namespace DistaHilar.Core.Media;
 
@@ -80,28 +79,34 @@ public sealed class MediaProcessor(
 
     private async Task<Outcome> AnalyseAsync(MediaAsset media, CancellationToken ct)
     {
-        var head = await ReadHeadAsync(media.StorageKey, ct);
-        var sniffed = TypeSniffer.Sniff(head);
+        if (media.Kind == MediaKind.Image)
+        {
+            return await ImageAsync(media, ct);
+        }
+
+        var sniffed = TypeSniffer.Sniff(await ReadHeadAsync(media.StorageKey, ct));
         var expected = media.Kind switch
         {
-            MediaKind.Image => [SniffedCategory.Image],
             MediaKind.Video => [SniffedCategory.Video],
             MediaKind.Audio or MediaKind.Voice => [SniffedCategory.Audio, SniffedCategory.Video], // WebM/MP4 voice notes
             _ => (SniffedCategory[]?)null,
         };
-        if (expected is not null && !expected.Contains(sniffed.Category))
-        {
-            throw new MediaRejectedException($"The file is not {(media.Kind == MediaKind.Image ? "an" : "a")} {media.Kind.Name()} (its content is {sniffed.ContentType}).");
-        }
-
+        Expect(media, sniffed, expected);
         return media.Kind switch
         {
-            MediaKind.Image => await ImageAsync(media, ct),
             MediaKind.Video => await VideoAsync(media, sniffed, ct),
             MediaKind.Audio or MediaKind.Voice => await AudioAsync(media, sniffed, ct),
             // Files are never rendered: the sniffed type when known (active markup only as octet-stream), always as an attachment.
             _ => new Outcome(sniffed.ContentType, null, null, null, null, null, null),
         };
+    }
+
+    private static void Expect(MediaAsset media, SniffedType sniffed, SniffedCategory[]? expected)
+    {
+        if (expected is not null && !expected.Contains(sniffed.Category))
+        {
+            throw new MediaRejectedException($"The file is not {(media.Kind == MediaKind.Image ? "an" : "a")} {media.Kind.Name()} (its content is {sniffed.ContentType}).");
+        }
     }
 
     private async Task<Outcome> ImageAsync(MediaAsset media, CancellationToken ct)
@@ -110,16 +115,18 @@ public sealed class MediaProcessor(
         await gate.WaitAsync(ct);
         try
         {
-            // Bounded by the image size limit, checked at completion.
-            using var buffer = new MemoryStream((int)Math.Min(media.Size ?? 0, options.Value.MaxImageBytes));
+            // One copy of the file, read once (its size is bounded by the image limit, checked at completion); the
+            // codec reads it in place.
+            var bytes = new byte[(int)Math.Min(media.Size ?? options.Value.MaxImageBytes, options.Value.MaxImageBytes)];
+            int length;
             await using (var source = await store.OpenReadAsync(media.StorageKey, ct))
             {
-                await source.CopyToAsync(buffer, ct);
+                length = await source.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct);
             }
 
-            using var data = SKData.CreateCopy(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            buffer.SetLength(0);
-            var image = ImageProcessing.Process(data, options.Value);
+            Expect(media, TypeSniffer.Sniff(bytes.AsSpan(0, Math.Min(length, TypeSniffer.HeadLength))), [SniffedCategory.Image]);
+            var image = ImageProcessing.Process(new MemoryStream(bytes, 0, length, writable: false), options.Value);
+            bytes = null; // the decoded copy is all that is needed from here on
             var thumbnailKey = ThumbnailKey(media);
             await store.WriteAsync(thumbnailKey, new MemoryStream(image.Thumbnail), ImageProcessing.ThumbnailContentType, ct);
             long? size = null;
