@@ -4,6 +4,7 @@ using DistaHilar.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
+NativeMemory.KeepLargeBlocksReturnable();
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Logging.UseHostJsonLogLevels(Path.Combine(AppContext.BaseDirectory, "host.json"));

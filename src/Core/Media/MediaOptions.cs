@@ -23,8 +23,11 @@ public sealed class MediaOptions
     /// </summary>
     public long MaxImagePixels { get; set; } = 25_000_000;
 
-    /// <summary>How many images one worker decodes at once (each takes up to 4 bytes per pixel).</summary>
-    public int ImageConcurrency { get; set; } = 2;
+    /// <summary>
+    /// How many images one worker decodes at once (each takes up to 4 bytes per decoded pixel): half the cores, at
+    /// least one — on 2 cores two at once took the worker past 300 MiB for 20 % more photos per second.
+    /// </summary>
+    public int ImageConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>ffmpeg and ffprobe: on PATH by default (Debian's package locally; bundle them when deploying).</summary>
     public string FfmpegPath { get; set; } = "ffmpeg";

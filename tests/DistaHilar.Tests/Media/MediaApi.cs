@@ -5,6 +5,8 @@ using System.IO.Hashing;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using DistaHilar.Core.Media;
+using DistaHilar.Core.Storage;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;
 using SkiaSharp;
@@ -26,6 +28,29 @@ public static class MediaApi
         await user.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"api/media/uploads/{mediaId}/complete");
         return mediaId;
     }
+
+    /// <summary>
+    /// Uploaded, and complete as far as the database knows, but with no processing job queued: the test decides when
+    /// (and on which queue) the job arrives.
+    /// </summary>
+    public static async Task<Guid> CompletedWithoutJobAsync(ChatUser user, DistaHilar.Dev.LocalServers servers, string kind, string fileName, string contentType, byte[] bytes)
+    {
+        var target = await user.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName, contentType, size = bytes.Length, kind });
+        var mediaId = target.GetProperty("mediaId").GetGuid();
+        using (var storage = new HttpClient())
+        {
+            Assert.Equal(HttpStatusCode.Created, await PutAsync(storage, new Uri(target.GetProperty("uploadUrl").GetString()!), target.GetProperty("headers"), bytes));
+        }
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString);
+        await using var complete = db.CreateCommand($"UPDATE media SET completed_at = now(), size = {bytes.Length} WHERE id = '{mediaId}'");
+        Assert.Equal(1, await complete.ExecuteNonQueryAsync(Ct));
+        return mediaId;
+    }
+
+    /// <summary>Puts a processing job on a queue, as the app (or the host, for the poison queue) would.</summary>
+    public static Task QueueJobAsync(DistaHilar.Dev.LocalServers servers, string queue, Guid mediaId) =>
+        new QueueSender(StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!)).SendAsync(queue, new MediaJob(mediaId), Ct);
 
     public static async Task<HttpStatusCode> PutAsync(HttpClient http, Uri url, JsonElement headers, byte[] bytes)
     {

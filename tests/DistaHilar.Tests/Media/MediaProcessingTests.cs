@@ -173,15 +173,8 @@ public sealed class MediaProcessingTests(TestEnvironment env)
         await using var events = await EventProbe.ConnectAsync(app.BaseAddress, me.Token);
         // An upload completed as far as the database knows, whose job failed every attempt: it is put on the poison
         // queue directly (the host moves it there after maxDequeueCount failures).
-        var target = await me.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName = "a.mp4", contentType = "video/mp4", size = 10, kind = "video" });
-        var mediaId = target.GetProperty("mediaId").GetGuid();
-        await using (var db = NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString))
-        await using (var complete = db.CreateCommand($"UPDATE media SET completed_at = now(), size = 10 WHERE id = '{mediaId}'"))
-        {
-            Assert.Equal(1, await complete.ExecuteNonQueryAsync(Ct));
-        }
-
-        await new QueueSender(StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!)).SendAsync(MediaProcessor.PoisonQueue, new MediaJob(mediaId), Ct);
+        var mediaId = await MediaApi.CompletedWithoutJobAsync(me, servers, "video", "a.mp4", "video/mp4", new byte[10]);
+        await MediaApi.QueueJobAsync(servers, MediaProcessor.PoisonQueue, mediaId);
 
         var updated = await events.WaitForAsync("media.updated", e => e.GetProperty("data").GetProperty("id").GetGuid() == mediaId, TimeSpan.FromSeconds(30));
         Assert.Equal("failed", updated.Data.GetProperty("status").GetString());

@@ -72,25 +72,13 @@ public sealed class MessageMediaTests(TestEnvironment env)
         await using var memberEvents = await EventProbe.ConnectAsync(app.BaseAddress, member.Token);
         // Uploaded and complete as far as the database knows, its job not queued yet: the message goes out while the
         // media are still pending, then processing runs.
-        var target = await sender.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName = "a.png", contentType = "image/png", size = 100, kind = "image" });
-        var mediaId = target.GetProperty("mediaId").GetGuid();
-        var png = MediaApi.Png(48, 24);
-        using (var storage = new HttpClient())
-        {
-            Assert.Equal(HttpStatusCode.Created, await MediaApi.PutAsync(storage, new Uri(target.GetProperty("uploadUrl").GetString()!), target.GetProperty("headers"), png));
-        }
-
-        await using (var db = NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString))
-        await using (var complete = db.CreateCommand($"UPDATE media SET completed_at = now(), size = {png.Length} WHERE id = '{mediaId}'"))
-        {
-            Assert.Equal(1, await complete.ExecuteNonQueryAsync(Ct));
-        }
+        var mediaId = await MediaApi.CompletedWithoutJobAsync(sender, servers, "image", "a.png", "image/png", MediaApi.Png(48, 24));
 
         var sent = await sender.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{group}/messages", new { clientMessageId = "pending-photo", text = "wait for it", mediaIds = new[] { mediaId } });
         Assert.Equal("pending", sent.GetProperty("media")[0].GetProperty("status").GetString());
         var created = await memberEvents.WaitForChatEventAsync("message.created", group);
 
-        await new QueueSender(StorageClients.FromConnectionString(servers.AppSettings["AzureWebJobsStorage"]!)).SendAsync(MediaService.Queue, new MediaJob(mediaId), Ct);
+        await MediaApi.QueueJobAsync(servers, MediaService.Queue, mediaId);
 
         var updated = await memberEvents.WaitForAsync("media.updated", e => e.GetProperty("chatId").GetGuid() == group, TimeSpan.FromSeconds(30));
         Assert.Equal((mediaId, "ready", 48), (updated.Data.GetProperty("id").GetGuid(), updated.Data.GetProperty("status").GetString(), updated.Data.GetProperty("width").GetInt32()));

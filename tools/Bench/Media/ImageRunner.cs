@@ -53,7 +53,7 @@ internal sealed class ImageRunner(HttpClient client, BenchTarget target, BenchOp
             ["goal"] = "peak worker RSS ≤ 300 MiB while processing",
             ["columns"] = "conc = images completed at once (N); requests = images; req/s = images/s (first complete → last ready); latency = one image's complete call → ready (its processed_at)",
             ["photo"] = string.Create(c, $"{Width}×{Height} JPEG q{Quality} (SkiaSharp: gradients, shapes, blur, noise ±{Noise}), {photo.Length:N0} bytes ({photo.Length / 1024.0 / 1024.0:0.00} MiB)"),
-            ["processing"] = "the app's defaults: Media__ImageConcurrency=2, Media__MaxImageDimension=2560; host.json queues batchSize 16, maxPollingInterval 2 s",
+            ["processing"] = $"Media__ImageConcurrency={Environment.GetEnvironmentVariable("Media__ImageConcurrency") ?? "default (half the cores, at least 1)"}, Media__MaxImageDimension=2560; host.json queues batchSize 16, maxPollingInterval 2 s",
         };
 
         // Warm-up: the first photo a worker processes pays for JIT and loading SkiaSharp; it is also the check of what comes out.
