@@ -1,10 +1,12 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Auth.Passwords;
+using DistaHilar.Core.Calls;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Folders;
 using DistaHilar.Core.Health;
+using DistaHilar.Core.LiveRooms;
 using DistaHilar.Core.Maintenance;
 using DistaHilar.Core.Media;
 using DistaHilar.Core.Messages;
@@ -100,6 +102,14 @@ public static class DistaHilarServices
         services.AddScoped<MediaNotifier>();
         services.AddScoped<MediaProcessor>();
         services.AddScoped<MediaCleanup>();
+        services.AddOptions<CallOptions>().Bind(configuration.GetSection(CallOptions.Section));
+        services.AddScoped<CallService>();
+        services.AddScoped<CallSignals>();
+        services.AddScoped<CallDisconnects>();
+        services.AddScoped<LiveRoomService>();
+        services.AddScoped<LiveSignals>();
+        services.AddScoped<IOfflineHandler>(sp => sp.GetRequiredService<CallDisconnects>());
+        services.AddSingleton<IceServerCredentials>();
         services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
         services.AddScoped<UpdatesService>();
         services.AddHttpClient<SignalRService>(c => c.Timeout = Timeout.InfiniteTimeSpan);

@@ -396,6 +396,13 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
         events.ToChat(chat.Id, seq, ChatEvents.MemberLeft, left);
         events.ToUser(member.UserId, ChatEvents.MemberLeft, left, chat.Id, seq);
         await db.SaveChangesAsync(ct);
+        // Out of the chat, out of its live room (a host hands it on).
+        if (await LiveRooms.LiveRoomRoster.RemoveAsync(db, chat.Id, member.UserId, ct))
+        {
+            var (liveSeq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
+            events.ToChat(chat.Id, liveSeq, LiveRooms.LiveRoomService.Event, await LiveRooms.LiveRoomRoster.StateAsync(db, chat.Id, ct));
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>

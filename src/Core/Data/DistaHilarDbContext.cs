@@ -49,6 +49,12 @@ public sealed class DistaHilarDbContext : DbContext
 
     public DbSet<Message> Messages => Set<Message>();
 
+    public DbSet<Calls.PhoneCall> Calls => Set<Calls.PhoneCall>();
+
+    public DbSet<LiveRooms.LiveRoom> LiveRooms => Set<LiveRooms.LiveRoom>();
+
+    public DbSet<LiveRooms.LiveParticipant> LiveParticipants => Set<LiveRooms.LiveParticipant>();
+
     public DbSet<HiddenMessage> HiddenMessages => Set<HiddenMessage>();
 
     public DbSet<MessageReaction> MessageReactions => Set<MessageReaction>();

@@ -43,6 +43,11 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             return Problem.NotFound("One or more of the messages");
         }
 
+        if (originals.Any(m => m.Service is not null))
+        {
+            return Problem.Validation("messageIds", "Service messages (a call's record) cannot be forwarded.");
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         if (await db.TakeMessageNumbersAsync(chatId, me, originals.Count, now, ct) is not var (lastSeq, lastEventSeq, chatType))

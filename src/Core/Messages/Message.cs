@@ -38,6 +38,9 @@ public sealed class Message
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>A service message's record (JSON), e.g. a call's outcome; null for what people wrote.</summary>
+    public string? Service { get; init; }
+
     /// <summary>How many media are attached (message_media): pages of text never look for attachments.</summary>
     public short MediaCount { get; init; }
 
@@ -63,6 +66,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
     public void Configure(EntityTypeBuilder<Message> message)
     {
         message.ToTable("messages");
+        message.Property(m => m.Service).HasColumnType("jsonb");
         message.HasKey(m => m.Id);
         message.Property(m => m.Text).HasMaxLength(MessageRules.MaxText);
         message.Property(m => m.ClientMessageId).HasMaxLength(MessageRules.MaxClientMessageId);

@@ -179,7 +179,8 @@ public sealed record MessageView(
     DateTimeOffset CreatedAt,
     long Seq,
     string? ClientMessageId,
-    bool? ReadByPeer = null);
+    bool? ReadByPeer = null,
+    Calls.CallSummary? Call = null);
 
 /// <summary>Where the caller's read pointer is after <c>POST /read</c>, and what is still unread.</summary>
 public sealed record ReadState(Guid ChatId, long ReadSeq, int UnreadCount);

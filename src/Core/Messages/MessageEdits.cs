@@ -43,6 +43,11 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             return Problem.Forbidden("Only the author edits a message.");
         }
 
+        if (message.Service is not null)
+        {
+            return Problem.Forbidden("A service message (a call's record) cannot be edited.");
+        }
+
         if (message.MediaCount > 0 && request.Text!.Length > MessageRules.MaxCaption)
         {
             return Problem.Validation("text", $"A caption has at most {MessageRules.MaxCaption} characters.");

@@ -243,7 +243,8 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         message.EditedAt,
         message.CreatedAt,
         message.Seq,
-        message.ClientMessageId);
+        message.ClientMessageId,
+        Call: ServiceMessages.CallOf(message));
 
     private async Task<MessageView?> ExistingAsync(Caller caller, Guid chatId, string clientMessageId, CancellationToken ct)
     {

@@ -10,7 +10,7 @@ namespace DistaHilar.Core.Realtime;
 /// dialog peers and the people who have them as a contact, as their lastSeenVisibility allows, and only those of them
 /// who are connected — so the cost follows the user's own circle, never the size of the groups they are in.
 /// </summary>
-public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents events, TimeProvider time)
+public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents events, IEnumerable<IOfflineHandler> offline, TimeProvider time)
 {
     public const string Event = "presence";
 
@@ -48,6 +48,10 @@ public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents event
             if (!await db.UserConnections.AnyAsync(c => c.UserId == userId, ct))
             {
                 await AnnounceAsync(userId, Presence.Offline, now, ct);
+                foreach (var handler in offline)
+                {
+                    await handler.WentOfflineAsync(userId, ct);
+                }
             }
         }
     }

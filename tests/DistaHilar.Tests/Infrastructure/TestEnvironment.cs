@@ -71,7 +71,15 @@ public sealed class TestEnvironment : IAsyncLifetime
         ["SignalR__ConnectionString"] = emulator.ConnectionString,
         ["SignalR__OutboxClaimDelay"] = "00:00:02",
         ["SignalR__OutboxMaxRetryDelay"] = "00:00:02",
+        ["Calls__RingTimeout"] = "00:00:06",
+        ["Calls__DisconnectGrace"] = "00:00:02",
+        ["Calls__StunUrls"] = "stun:stun.test.invalid:3478",
+        ["Calls__TurnUrls"] = "turn:turn.test.invalid:3478?transport=udp,turns:turn.test.invalid:5349",
+        ["Calls__TurnSecret"] = TurnSecret,
     };
+
+    /// <summary>The coturn static-auth-secret the realtime test app is configured with.</summary>
+    public const string TurnSecret = "test-turn-secret";
 
     /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
     public async Task<FunctionsDevHost> SampleAppAsync()

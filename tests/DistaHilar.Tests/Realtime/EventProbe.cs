@@ -9,7 +9,7 @@ public sealed class EventProbe : IAsyncDisposable
 {
     public static readonly string[] Targets =
     [
-        "chat.created", "chat.updated", "chat.deleted", "member.joined", "member.left", "member.updated", "typing", "presence", "folder.updated", "message.created", "message.updated", "messages.deleted", "reactions.updated", "read.updated", "media.updated",
+        "chat.created", "chat.updated", "chat.deleted", "member.joined", "member.left", "member.updated", "typing", "presence", "folder.updated", "message.created", "message.updated", "messages.deleted", "reactions.updated", "read.updated", "media.updated", "call.incoming", "call.updated", "call.signal", "live.state", "live.signal",
     ];
 
     private readonly ConcurrentQueue<ReceivedEvent> received = new();

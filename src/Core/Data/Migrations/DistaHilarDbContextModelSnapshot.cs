@@ -103,6 +103,73 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid>("CalleeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("callee_id");
+
+                    b.Property<Guid>("CallerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("caller_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Video")
+                        .HasColumnType("boolean")
+                        .HasColumnName("video");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calls");
+
+                    b.HasIndex("ChatId")
+                        .HasDatabaseName("ix_calls_chat_id");
+
+                    b.HasIndex("CalleeId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_callee_id_created_at");
+
+                    b.HasIndex("CallerId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_caller_id_created_at");
+
+                    b.HasIndex(new[] { "CalleeId" }, "ix_calls_live_callee")
+                        .HasDatabaseName("ix_calls_live_callee")
+                        .HasFilter("status IN (0, 1)");
+
+                    b.HasIndex(new[] { "CallerId" }, "ix_calls_live_caller")
+                        .HasDatabaseName("ix_calls_live_caller")
+                        .HasFilter("status IN (0, 1)");
+
+                    b.ToTable("calls", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
                 {
                     b.Property<Guid>("Id")
@@ -373,6 +440,64 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("folder_chats", (string)null);
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("HandRaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hand_raised_at");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<bool>("Muted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("muted");
+
+                    b.Property<short>("Role")
+                        .HasColumnType("smallint")
+                        .HasColumnName("role");
+
+                    b.HasKey("ChatId", "UserId")
+                        .HasName("pk_live_participants");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_live_participants_user_id");
+
+                    b.ToTable("live_participants", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("host_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("ChatId")
+                        .HasName("pk_live_rooms");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_live_rooms_host_id");
+
+                    b.ToTable("live_rooms", (string)null);
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>
                 {
                     b.Property<Guid>("Id")
@@ -607,6 +732,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
+
+                    b.Property<string>("Service")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("service");
 
                     b.Property<string>("Text")
                         .HasMaxLength(4096)
@@ -924,6 +1053,30 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_sessions_users_user_id");
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CalleeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_users_callee_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CallerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_users_caller_id");
+
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_chats_chat_id");
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
                 {
                     b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
@@ -1033,6 +1186,40 @@ namespace DistaHilar.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_folder_chats_folders_folder_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+                {
+                    b.HasOne("DistaHilar.Core.LiveRooms.LiveRoom", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_participants_live_rooms_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_participants_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithOne()
+                        .HasForeignKey("DistaHilar.Core.LiveRooms.LiveRoom", "ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_rooms_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_rooms_users_host_id");
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>

@@ -1,0 +1,243 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Messages;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DistaHilar.Core.Calls;
+
+/// <summary>The <c>call-timeouts</c> queue's message: check whether the call is still ringing.</summary>
+public sealed record CallTimeout(Guid CallId);
+
+/// <summary>
+/// 1:1 calls in dialogs, all state in PostgreSQL, so any instance serves any step. Each step is one conditional
+/// update from the state it expects; the loser of a race finds the call moved (409). The ring timeout is a delayed
+/// queue message, queued before the call commits (a timeout for a call that never committed finds nothing). Every
+/// step sends <c>call.updated</c> to both sides' connections, and a finished call leaves a service message in the
+/// dialog.
+/// </summary>
+public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, IOptions<CallOptions> options, TimeProvider time)
+{
+    public const string TimeoutQueue = "call-timeouts";
+    public const string Incoming = "call.incoming";
+    public const string Updated = "call.updated";
+    public const int DefaultPage = 50;
+
+    public async Task<Result<CallView>> StartAsync(Caller caller, StartCallRequest request, CancellationToken ct)
+    {
+        if (request.Validate() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var me = caller.UserId;
+        var dialog = await db.ChatMembers.AsNoTracking()
+            .Where(m => m.ChatId == request.ChatId && m.UserId == me)
+            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { c.Id, c.Type })
+            .FirstOrDefaultAsync(ct);
+        if (dialog is null)
+        {
+            return Problem.NotFound("The chat");
+        }
+
+        if (dialog.Type != ChatType.Dialog)
+        {
+            return Problem.Validation("chatId", "Calls are made in dialogs; groups and channels have live rooms.");
+        }
+
+        var peer = await db.ChatMembers.Where(m => m.ChatId == dialog.Id && m.UserId != me)
+            .Join(db.Users.Where(u => u.DeletedAt == null), m => m.UserId, u => u.Id, (m, u) => (Guid?)u.Id)
+            .FirstOrDefaultAsync(ct);
+        if (peer is not { } callee)
+        {
+            return Problem.Unprocessable("The other person's account is deleted.");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Both people's rows, in one order: concurrent calls between the same or overlapping people queue here, so
+        // the busy check below sees every committed call.
+        var (first, second) = me.CompareTo(callee) < 0 ? (me, callee) : (callee, me);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id IN ({first}, {second}) ORDER BY id FOR UPDATE", ct);
+        var busy = await db.Calls.AnyAsync(
+            c => (c.Status == CallStatus.Ringing || c.Status == CallStatus.Active)
+                && (c.CallerId == me || c.CalleeId == me || c.CallerId == callee || c.CalleeId == callee),
+            ct);
+        var now = time.GetUtcNow();
+        var call = new PhoneCall
+        {
+            Id = Guid.CreateVersion7(now),
+            ChatId = dialog.Id,
+            CallerId = me,
+            CalleeId = callee,
+            Video = request.Video ?? false,
+            Status = busy ? CallStatus.Busy : CallStatus.Ringing,
+            CreatedAt = now,
+            EndedAt = busy ? now : null,
+            EndReason = busy ? "busy" : null,
+        };
+        db.Calls.Add(call);
+        var view = CallView.Of(call);
+        if (busy)
+        {
+            // Only the caller learns of it; the callee's phone does not ring.
+            events.ToUser(me, Updated, view);
+            await db.SaveChangesAsync(ct);
+            await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+        }
+        else
+        {
+            events.ToUser(callee, Incoming, view);
+            events.ToUser(me, Updated, view);
+            await db.SaveChangesAsync(ct);
+            await queues.SendAsync(TimeoutQueue, new CallTimeout(call.Id), ct, options.Value.RingTimeout);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return view;
+    }
+
+    /// <summary>The callee answers (on one of their devices; the others learn from <c>call.updated</c>).</summary>
+    public Task<Result<CallView>> AcceptAsync(Caller caller, Guid callId, CancellationToken ct) =>
+        MoveAsync(caller, callId, c => c.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Active, null, ct);
+
+    /// <summary>The callee declines a ringing call.</summary>
+    public Task<Result<CallView>> RejectAsync(Caller caller, Guid callId, CancellationToken ct) =>
+        MoveAsync(caller, callId, c => c.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Rejected, "rejected", ct);
+
+    /// <summary>
+    /// Either side hangs up: an active call ends; a ringing one is cancelled by the caller (the callee missed it) or
+    /// declined by the callee.
+    /// </summary>
+    public async Task<Result<CallView>> EndAsync(Caller caller, Guid callId, CancellationToken ct)
+    {
+        var me = caller.UserId;
+        var call = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == me || c.CalleeId == me), ct);
+        return call switch
+        {
+            null => Problem.NotFound("The call"),
+            { Status: CallStatus.Active } => await MoveAsync(caller, callId, _ => true, CallStatus.Active, CallStatus.Ended, "hangup", ct),
+            { Status: CallStatus.Ringing } when call.CallerId == me => await MoveAsync(caller, callId, _ => true, CallStatus.Ringing, CallStatus.Missed, "cancelled", ct),
+            { Status: CallStatus.Ringing } => await RejectAsync(caller, callId, ct),
+            _ => Problem.Conflict("status", $"The call has already ended ({call.Status.ToString().ToLowerInvariant()})."),
+        };
+    }
+
+    /// <summary>The ring timeout (queue): a call still ringing is missed. Idempotent.</summary>
+    public async Task TimeOutAsync(CallTimeout timeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(timeout);
+        await FinishAsync(timeout.CallId, c => c.Status == CallStatus.Ringing, CallStatus.Missed, "no_answer", ct);
+    }
+
+    /// <summary>A participant's last connection went away: their ringing or active calls end.</summary>
+    public async Task EndForDisconnectAsync(Guid userId, CancellationToken ct)
+    {
+        var live = await db.Calls.AsNoTracking()
+            .Where(c => (c.CallerId == userId || c.CalleeId == userId) && (c.Status == CallStatus.Ringing || c.Status == CallStatus.Active))
+            .Select(c => new { c.Id, c.Status })
+            .ToListAsync(ct);
+        foreach (var call in live)
+        {
+            var to = call.Status == CallStatus.Active ? CallStatus.Ended : CallStatus.Missed;
+            await FinishAsync(call.Id, c => c.Status == call.Status, to, "disconnected", ct);
+        }
+    }
+
+    /// <summary>My calls, newest first (keyset pages).</summary>
+    public async Task<Result<Page<CallView>>> HistoryAsync(Caller caller, PageRequest page, CancellationToken ct)
+    {
+        var me = caller.UserId;
+        var query = db.Calls.AsNoTracking().Where(c => c.CallerId == me || c.CalleeId == me);
+        if (page.Cursor is not null)
+        {
+            var cursor = Cursor.Decode<HistoryCursor>(page.Cursor);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Problem;
+            }
+
+            var (at, id) = (cursor.Value.At, cursor.Value.Id);
+            query = query.Where(c => c.CreatedAt < at || (c.CreatedAt == at && c.Id.CompareTo(id) < 0));
+        }
+
+        var rows = await query.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Take(page.Limit + 1).ToListAsync(ct);
+        var next = rows.Count > page.Limit ? Cursor.Encode(new HistoryCursor(rows[page.Limit - 1].CreatedAt, rows[page.Limit - 1].Id)) : null;
+        return new Page<CallView>(rows.Take(page.Limit).Select(CallView.Of).ToList(), next);
+    }
+
+    private sealed record HistoryCursor(DateTimeOffset At, Guid Id);
+
+    /// <param name="mayAct">Whether the caller has the role for this step (403 otherwise), whatever the call's state.</param>
+    /// <param name="from">The state the step starts from (409 when the call is elsewhere: answered, declined, over).</param>
+    private async Task<Result<CallView>> MoveAsync(Caller caller, Guid callId, Func<PhoneCall, bool> mayAct, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
+    {
+        var me = caller.UserId;
+        var call = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == me || c.CalleeId == me), ct);
+        if (call is null)
+        {
+            return Problem.NotFound("The call");
+        }
+
+        if (!mayAct(call))
+        {
+            return Problem.Forbidden("Only the person called answers or declines a call.");
+        }
+
+        if (call.Status != from)
+        {
+            return Problem.Conflict("status", $"The call is {call.Status.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}.");
+        }
+
+        return await FinishAsync(callId, c => c.Status == from, to, reason, ct) is { } moved
+            ? moved
+            : Problem.Conflict("status", "The call changed meanwhile (answered, declined or ended elsewhere).");
+    }
+
+    /// <summary>
+    /// Moves the call from <paramref name="from"/> to <paramref name="to"/> in one conditional update, with its
+    /// events (and, for a final state, the dialog's service message) in the same transaction; null when the call was
+    /// no longer in that state.
+    /// </summary>
+    private async Task<CallView?> FinishAsync(Guid callId, Func<PhoneCall, bool> from, CallStatus to, string? reason, CancellationToken ct)
+    {
+        var current = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId, ct);
+        if (current is null || !from(current))
+        {
+            return null;
+        }
+
+        var expected = current.Status;
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var final = to != CallStatus.Active;
+        var moved = await db.Calls.Where(c => c.Id == callId && c.Status == expected).ExecuteUpdateAsync(
+            c => c.SetProperty(x => x.Status, to)
+                .SetProperty(x => x.AnsweredAt, x => to == CallStatus.Active ? now : x.AnsweredAt)
+                .SetProperty(x => x.EndedAt, x => final ? now : x.EndedAt)
+                .SetProperty(x => x.EndReason, x => final ? reason : x.EndReason),
+            ct);
+        if (moved == 0)
+        {
+            return null;
+        }
+
+        var call = await db.Calls.AsNoTracking().FirstAsync(c => c.Id == callId, ct);
+        var view = CallView.Of(call);
+        events.ToUser(call.CallerId, Updated, view);
+        events.ToUser(call.CalleeId, Updated, view);
+        await db.SaveChangesAsync(ct);
+        if (final)
+        {
+            await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(ct);
+        return view;
+    }
+}

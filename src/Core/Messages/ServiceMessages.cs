@@ -1,0 +1,44 @@
+using System.Text.Json;
+using DistaHilar.Core.Calls;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+
+namespace DistaHilar.Core.Messages;
+
+/// <summary>
+/// Messages the app writes into a chat about something that happened there ("Missed call", "Outgoing call, 3:12"):
+/// numbered and delivered like any message (<c>message.created</c>), from the person who acted, with no text and a
+/// structured record clients render in their language.
+/// </summary>
+public static class ServiceMessages
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A finished call's record in its dialog, from the caller; inside the caller's transaction.</summary>
+    public static async Task RecordCallAsync(DistaHilarDbContext db, RealtimeEvents events, PhoneCall call, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        // A dialog's two members never leave it (deleting it deletes its calls), so the caller can always post here.
+        var (seq, eventSeq, chatType) = await db.TakeMessageNumbersAsync(call.ChatId, call.CallerId, 1, now, ct)
+            ?? throw new InvalidOperationException("The caller is not a member of the call's dialog.");
+
+        var view = CallView.Of(call);
+        var summary = new CallSummary(call.Id, view.Status, call.Video, view.DurationSeconds, call.EndReason);
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(now),
+            ChatId = call.ChatId,
+            Seq = seq,
+            SenderId = call.CallerId,
+            Service = JsonSerializer.Serialize(summary, Json),
+            CreatedAt = now,
+        };
+        db.Messages.Add(message);
+        events.ToChat(call.ChatId, eventSeq, MessageService.Created, MessageService.View(message, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null });
+        await db.SaveChangesAsync(ct);
+    }
+
+    internal static CallSummary? CallOf(Message message) =>
+        message.Service is { } service ? JsonSerializer.Deserialize<CallSummary>(service, Json) : null;
+}
