@@ -104,6 +104,7 @@ public static class DistaHilarServices
         services.AddScoped<MediaCleanup>();
         services.AddOptions<CallOptions>().Bind(configuration.GetSection(CallOptions.Section));
         services.AddScoped<CallService>();
+        services.AddScoped<SignalDelivery>();
         services.AddScoped<CallSignals>();
         services.AddScoped<CallDisconnects>();
         services.AddScoped<LiveRoomService>();
