@@ -33,10 +33,15 @@ public sealed class CallTests(TestEnvironment env)
         var incoming = await bobEvents.WaitForAsync("call.incoming", e => e.GetProperty("data").GetProperty("id").GetGuid() == callId);
         Assert.Equal(alice.Id, incoming.Data.GetProperty("callerId").GetGuid());
 
-        // Signalling both ways through the hub (the service's upstream), each delivered to the other side only.
+        // The offer goes out while it rings (the test app's ring timeout is short, so the answer comes right after).
         await aliceEvents.Hub.InvokeAsync<object>("callSignal", new { callId, toUserId = bob.Id, kind = "offer", payload = new { type = "offer", sdp = "v=0 offer" } }, Ct);
         var offer = await bobEvents.WaitForAsync("call.signal", e => e.GetProperty("data").GetProperty("kind").GetString() == "offer");
         Assert.Equal((callId, alice.Id, "v=0 offer"), (offer.Data.GetProperty("callId").GetGuid(), offer.Data.GetProperty("fromUserId").GetGuid(), offer.Data.GetProperty("payload").GetProperty("sdp").GetString()));
+        var active = await bob.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/calls/{callId}/accept");
+        Assert.Equal("active", active.GetProperty("status").GetString());
+        await aliceEvents.WaitForAsync("call.updated", e => e.GetProperty("data").GetProperty("status").GetString() == "active");
+
+        // Answer and ICE both ways, through the hub (the service's upstream) and the REST fallback, each to the other side only.
         await bobEvents.Hub.InvokeAsync<object>("callSignal", new { callId, toUserId = alice.Id, kind = "answer", payload = new { type = "answer", sdp = "v=0 answer" } }, Ct);
         await aliceEvents.WaitForAsync("call.signal", e => e.GetProperty("data").GetProperty("kind").GetString() == "answer");
         await bobEvents.Hub.InvokeAsync<object>("callSignal", new { callId, toUserId = alice.Id, kind = "ice", payload = IceBatch }, Ct);
@@ -46,9 +51,6 @@ public sealed class CallTests(TestEnvironment env)
         await bobEvents.WaitForAsync("call.signal", e => e.GetProperty("data").GetProperty("kind").GetString() == "ice");
         Assert.DoesNotContain(aliceEvents.Events, e => e.Target == "call.signal" && e.Data.GetProperty("fromUserId").GetGuid() == alice.Id);
 
-        var active = await bob.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/calls/{callId}/accept");
-        Assert.Equal("active", active.GetProperty("status").GetString());
-        await aliceEvents.WaitForAsync("call.updated", e => e.GetProperty("data").GetProperty("status").GetString() == "active");
         var ended = await alice.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/calls/{callId}/end");
         Assert.Equal(("ended", "hangup"), (ended.GetProperty("status").GetString(), ended.GetProperty("endReason").GetString()));
         Assert.True(ended.GetProperty("durationSeconds").GetInt32() >= 0);
