@@ -102,12 +102,16 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     }
 
     /// <summary>The callee answers (on one of their devices; the others learn from <c>call.updated</c>).</summary>
-    public Task<Result<CallView>> AcceptAsync(Caller caller, Guid callId, CancellationToken ct) =>
-        MoveAsync(caller, callId, c => c.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Active, null, ct);
+    public async Task<Result<CallView>> AcceptAsync(Caller caller, Guid callId, CancellationToken ct) =>
+        await MineAsync(caller, callId, ct) is { } call
+            ? await StepAsync(call, call.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Active, null, ct)
+            : Problem.NotFound("The call");
 
     /// <summary>The callee declines a ringing call.</summary>
-    public Task<Result<CallView>> RejectAsync(Caller caller, Guid callId, CancellationToken ct) =>
-        MoveAsync(caller, callId, c => c.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Rejected, "rejected", ct);
+    public async Task<Result<CallView>> RejectAsync(Caller caller, Guid callId, CancellationToken ct) =>
+        await MineAsync(caller, callId, ct) is { } call
+            ? await StepAsync(call, call.CalleeId == caller.UserId, CallStatus.Ringing, CallStatus.Rejected, "rejected", ct)
+            : Problem.NotFound("The call");
 
     /// <summary>
     /// Either side hangs up: an active call ends; a ringing one is cancelled by the caller (the callee missed it) or
@@ -115,14 +119,13 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     /// </summary>
     public async Task<Result<CallView>> EndAsync(Caller caller, Guid callId, CancellationToken ct)
     {
-        var me = caller.UserId;
-        var call = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == me || c.CalleeId == me), ct);
+        var call = await MineAsync(caller, callId, ct);
         return call switch
         {
             null => Problem.NotFound("The call"),
-            { Status: CallStatus.Active } => await MoveAsync(caller, callId, _ => true, CallStatus.Active, CallStatus.Ended, "hangup", ct),
-            { Status: CallStatus.Ringing } when call.CallerId == me => await MoveAsync(caller, callId, _ => true, CallStatus.Ringing, CallStatus.Missed, "cancelled", ct),
-            { Status: CallStatus.Ringing } => await RejectAsync(caller, callId, ct),
+            { Status: CallStatus.Active } => await StepAsync(call, true, CallStatus.Active, CallStatus.Ended, "hangup", ct),
+            { Status: CallStatus.Ringing } when call.CallerId == caller.UserId => await StepAsync(call, true, CallStatus.Ringing, CallStatus.Missed, "cancelled", ct),
+            { Status: CallStatus.Ringing } => await StepAsync(call, true, CallStatus.Ringing, CallStatus.Rejected, "rejected", ct),
             _ => Problem.Conflict("status", $"The call has already ended ({call.Status.ToString().ToLowerInvariant()})."),
         };
     }
@@ -131,7 +134,7 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     public async Task TimeOutAsync(CallTimeout timeout, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timeout);
-        await FinishAsync(timeout.CallId, c => c.Status == CallStatus.Ringing, CallStatus.Missed, "no_answer", ct);
+        await FinishAsync(timeout.CallId, CallStatus.Ringing, CallStatus.Missed, "no_answer", ct);
     }
 
     /// <summary>A participant's last connection went away: their ringing or active calls end.</summary>
@@ -144,7 +147,7 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
         foreach (var call in live)
         {
             var to = call.Status == CallStatus.Active ? CallStatus.Ended : CallStatus.Missed;
-            await FinishAsync(call.Id, c => c.Status == call.Status, to, "disconnected", ct);
+            await FinishAsync(call.Id, call.Status, to, "disconnected", ct);
         }
     }
 
@@ -172,18 +175,14 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
 
     private sealed record HistoryCursor(DateTimeOffset At, Guid Id);
 
+    private Task<PhoneCall?> MineAsync(Caller caller, Guid callId, CancellationToken ct) =>
+        db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == caller.UserId || c.CalleeId == caller.UserId), ct);
+
     /// <param name="mayAct">Whether the caller has the role for this step (403 otherwise), whatever the call's state.</param>
     /// <param name="from">The state the step starts from (409 when the call is elsewhere: answered, declined, over).</param>
-    private async Task<Result<CallView>> MoveAsync(Caller caller, Guid callId, Func<PhoneCall, bool> mayAct, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
+    private async Task<Result<CallView>> StepAsync(PhoneCall call, bool mayAct, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
     {
-        var me = caller.UserId;
-        var call = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == me || c.CalleeId == me), ct);
-        if (call is null)
-        {
-            return Problem.NotFound("The call");
-        }
-
-        if (!mayAct(call))
+        if (!mayAct)
         {
             return Problem.Forbidden("Only the person called answers or declines a call.");
         }
@@ -193,7 +192,7 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
             return Problem.Conflict("status", $"The call is {call.Status.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}.");
         }
 
-        return await FinishAsync(callId, c => c.Status == from, to, reason, ct) is { } moved
+        return await FinishAsync(call.Id, from, to, reason, ct) is { } moved
             ? moved
             : Problem.Conflict("status", "The call changed meanwhile (answered, declined or ended elsewhere).");
     }
@@ -201,21 +200,14 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     /// <summary>
     /// Moves the call from <paramref name="from"/> to <paramref name="to"/> in one conditional update, with its
     /// events (and, for a final state, the dialog's service message) in the same transaction; null when the call was
-    /// no longer in that state.
+    /// no longer in that state (or does not exist).
     /// </summary>
-    private async Task<CallView?> FinishAsync(Guid callId, Func<PhoneCall, bool> from, CallStatus to, string? reason, CancellationToken ct)
+    private async Task<CallView?> FinishAsync(Guid callId, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
     {
-        var current = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId, ct);
-        if (current is null || !from(current))
-        {
-            return null;
-        }
-
-        var expected = current.Status;
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var final = to != CallStatus.Active;
-        var moved = await db.Calls.Where(c => c.Id == callId && c.Status == expected).ExecuteUpdateAsync(
+        var moved = await db.Calls.Where(c => c.Id == callId && c.Status == from).ExecuteUpdateAsync(
             c => c.SetProperty(x => x.Status, to)
                 .SetProperty(x => x.AnsweredAt, x => to == CallStatus.Active ? now : x.AnsweredAt)
                 .SetProperty(x => x.EndedAt, x => final ? now : x.EndedAt)
