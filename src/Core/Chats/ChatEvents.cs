@@ -16,6 +16,13 @@ public static class ChatEvents
     public const string MemberUpdated = "member.updated";
 
     /// <summary>
+    /// Locks the chat row for the caller's transaction (FOR NO KEY UPDATE: rows that merely reference the chat can
+    /// still be inserted), so changes to one chat run one after the other.
+    /// </summary>
+    public static Task LockChatAsync(this DistaHilarDbContext db, Guid chatId, CancellationToken ct) =>
+        db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM chats WHERE id = {chatId} FOR NO KEY UPDATE").ToListAsync(ct);
+
+    /// <summary>
     /// Takes the chat's next event sequence number and moves its member count by <paramref name="memberDelta"/>, in one
     /// statement inside the caller's transaction. The row stays locked until the commit, so numbers are given out in
     /// commit order with no gaps or duplicates, and concurrent joins never lose a count.

@@ -167,10 +167,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
         chat.IsPublic = request.IsPublic ?? chat.IsPublic;
         chat.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        if (replacedAvatar is { } old)
-        {
-            await Media.MediaCleanup.ReleaseAsync(db, old, chat.UpdatedAt, ct);
-        }
+        await Media.AvatarImages.ReplacedAsync(db, replacedAvatar, null, chat.UpdatedAt, ct);
 
         return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
     }
@@ -207,15 +204,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
         chat.AvatarUrl = image is null ? null : Media.AvatarImages.Url(image);
         chat.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        if (image is not null)
-        {
-            await Media.MediaCleanup.ClaimAsync(db, [image.Id], ct);
-        }
-
-        if (previous is { } old && old != image?.Id)
-        {
-            await Media.MediaCleanup.ReleaseAsync(db, old, chat.UpdatedAt, ct);
-        }
+        await Media.AvatarImages.ReplacedAsync(db, previous, image?.Id, chat.UpdatedAt, ct);
 
         return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
     }
@@ -397,12 +386,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
         events.ToUser(member.UserId, ChatEvents.MemberLeft, left, chat.Id, seq);
         await db.SaveChangesAsync(ct);
         // Out of the chat, out of its live room (a host hands it on).
-        if (await LiveRooms.LiveRoomRoster.RemoveAsync(db, chat.Id, member.UserId, ct))
-        {
-            var (liveSeq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
-            events.ToChat(chat.Id, liveSeq, LiveRooms.LiveRoomService.Event, await LiveRooms.LiveRoomRoster.StateAsync(db, chat.Id, ct));
-            await db.SaveChangesAsync(ct);
-        }
+        await LiveRooms.LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chat.Id, member.UserId, ct);
     }
 
     /// <summary>
@@ -415,7 +399,7 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM chats WHERE id = {chatId} FOR NO KEY UPDATE").ToListAsync(ct);
+            await db.LockChatAsync(chatId, ct);
         }
 
         var chats = tracked ? db.Chats : db.Chats.AsNoTracking();

@@ -1,4 +1,6 @@
+using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.LiveRooms;
@@ -40,6 +42,28 @@ public static class LiveRoomRoster
 
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Records <c>live.state</c> (the whole state) for the chat's members with the chat's next seq, inside the caller's
+    /// transaction, and returns that state.
+    /// </summary>
+    public static async Task<LiveState> AnnounceAsync(DistaHilarDbContext db, RealtimeEvents events, Guid chatId, CancellationToken ct)
+    {
+        var state = await StateAsync(db, chatId, ct);
+        var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
+        events.ToChat(chatId, seq, LiveRoomService.Event, state);
+        await db.SaveChangesAsync(ct);
+        return state;
+    }
+
+    /// <summary><see cref="RemoveAsync"/>, and <see cref="AnnounceAsync"/> when the room changed.</summary>
+    public static async Task RemoveAndAnnounceAsync(DistaHilarDbContext db, RealtimeEvents events, Guid chatId, Guid userId, CancellationToken ct)
+    {
+        if (await RemoveAsync(db, chatId, userId, ct))
+        {
+            await AnnounceAsync(db, events, chatId, ct);
+        }
     }
 
     public static async Task EndAsync(DistaHilarDbContext db, Guid chatId, CancellationToken ct)

@@ -27,7 +27,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
             return Problem.NotFound("The chat");
         }
 
-        return await StateAsync(chatId, ct);
+        return await LiveRoomRoster.StateAsync(db, chatId, ct);
     }
 
     /// <summary>The owner, an admin or a moderator starts the room and hosts it.</summary>
@@ -61,7 +61,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
             return Problem.Forbidden("Only the host, the owner and admins stop a live room.");
         }
 
-        await EndAsync(chat.Id, ct);
+        await LiveRoomRoster.EndAsync(db, chat.Id, ct);
         return null;
     }, ct);
 
@@ -167,32 +167,15 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
         foreach (var chatId in rooms)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM chats WHERE id = {chatId} FOR NO KEY UPDATE", ct);
-            if (await LiveRoomRoster.RemoveAsync(db, chatId, userId, ct))
-            {
-                await AnnounceAsync(chatId, ct);
-            }
-
+            await db.LockChatAsync(chatId, ct);
+            await LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chatId, userId, ct);
             await tx.CommitAsync(ct);
             await events.PublishAsync(ct);
             db.ChangeTracker.Clear();
         }
     }
 
-    internal Task<LiveState> StateAsync(Guid chatId, CancellationToken ct) => LiveRoomRoster.StateAsync(db, chatId, ct);
-
     private static bool Moderates(LiveRoom room, ChatMember me) => room.HostId == me.UserId || me.Role >= ChatRole.Moderator;
-
-    private Task EndAsync(Guid chatId, CancellationToken ct) => LiveRoomRoster.EndAsync(db, chatId, ct);
-
-    /// <summary>Records <c>live.state</c> for the chat's members with the chat's next seq (inside the transaction).</summary>
-    private async Task AnnounceAsync(Guid chatId, CancellationToken ct)
-    {
-        var state = await StateAsync(chatId, ct);
-        var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
-        events.ToChat(chatId, seq, Event, state);
-        await db.SaveChangesAsync(ct);
-    }
 
     private async Task<Result<LiveState>> ChangeAsync(Caller caller, Guid chatId, bool needsRoom, Change change, CancellationToken ct)
     {
@@ -215,9 +198,9 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
         }
 
         await db.SaveChangesAsync(ct);
-        await AnnounceAsync(chatId, ct);
+        var state = await LiveRoomRoster.AnnounceAsync(db, events, chatId, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(ct);
-        return await StateAsync(chatId, ct);
+        return state;
     }
 }

@@ -38,6 +38,23 @@ public static class AvatarImages
         };
     }
 
+    /// <summary>
+    /// After a profile's or chat's avatar changed from <paramref name="previous"/> to <paramref name="next"/> (in the
+    /// same transaction): the new image is kept while it is an avatar, the old one left to the cleanup unless still used.
+    /// </summary>
+    public static async Task ReplacedAsync(DistaHilarDbContext db, Guid? previous, Guid? next, DateTimeOffset now, CancellationToken ct)
+    {
+        if (next is { } image)
+        {
+            await MediaCleanup.ClaimAsync(db, [image], ct);
+        }
+
+        if (previous is { } old && old != next)
+        {
+            await MediaCleanup.ReleaseAsync(db, old, now, ct);
+        }
+    }
+
     public static string Url(MediaAsset media)
     {
         ArgumentNullException.ThrowIfNull(media);

@@ -96,15 +96,7 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         user.AvatarMediaId = image?.Id;
         user.AvatarUrl = image is null ? null : AvatarImages.Url(image);
         await db.SaveChangesAsync(ct);
-        if (image is not null)
-        {
-            await MediaCleanup.ClaimAsync(db, [image.Id], ct);
-        }
-
-        if (previous is { } old && old != image?.Id)
-        {
-            await MediaCleanup.ReleaseAsync(db, old, time.GetUtcNow(), ct);
-        }
+        await AvatarImages.ReplacedAsync(db, previous, image?.Id, time.GetUtcNow(), ct);
 
         await transaction.CommitAsync(ct);
         return MyProfile.Of(user);
@@ -168,11 +160,7 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         user.LastSeenAt = null;
         user.DeletedAt = now;
         await db.SaveChangesAsync(ct);
-        if (avatar is { } image)
-        {
-            await MediaCleanup.ReleaseAsync(db, image, now, ct);
-        }
-
+        await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
         await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, "account_deleted", ct);
         await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
