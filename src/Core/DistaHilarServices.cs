@@ -49,6 +49,8 @@ public static class DistaHilarServices
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<AccessTokens>();
+        services.AddSingleton<RevokedSessions>();
+        services.AddScoped<SessionEnding>();
         services.AddSingleton<RateLimiter>();
         services.AddScoped<AuthService>();
         services.AddScoped<UserService>();
@@ -110,6 +112,9 @@ public static class DistaHilarServices
         services.AddScoped<LiveRoomService>();
         services.AddScoped<LiveSignals>();
         services.AddScoped<IOfflineHandler>(sp => sp.GetRequiredService<CallDisconnects>());
+        services.AddScoped<AccountDeparture>();
+        services.AddScoped<IAccountDeletionStep>(sp => sp.GetRequiredService<AccountDeparture>());
+        services.AddScoped<IAccountDeletionStep>(sp => sp.GetRequiredService<CallService>());
         services.AddSingleton<IceServerCredentials>();
         services.AddOptions<UpdatesOptions>().Bind(configuration.GetSection(UpdatesOptions.Section));
         services.AddScoped<UpdatesService>();

@@ -11,6 +11,9 @@ public sealed record Caller(Guid UserId, Guid SessionId);
 /// <summary>An access token and when it stops working.</summary>
 public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
 
+/// <summary>A valid access token: who presented it, and when it stops working (what is negotiated with it ends no later).</summary>
+public sealed record ValidatedAccessToken(Caller Caller, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// Issues and validates JWT access tokens: HS256 only (the algorithm is pinned, so <c>alg: none</c> or a swapped
 /// algorithm fails), issuer, audience and lifetime checked, and a <c>kid</c> per key so keys rotate without logging
@@ -18,7 +21,8 @@ public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
 /// </summary>
 public sealed class AccessTokens
 {
-    private const string SessionClaim = "sid";
+    /// <summary>The session (device) a token belongs to; the SignalR client token carries it under the same name.</summary>
+    public const string SessionClaim = "sid";
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
     private readonly AuthOptions options;
     private readonly TimeProvider time;
@@ -69,8 +73,11 @@ public sealed class AccessTokens
         return new AccessToken(token, expires);
     }
 
-    /// <summary>The caller, or null for a missing, malformed, forged, foreign or expired token.</summary>
-    public async Task<Caller?> ValidateAsync(string? token)
+    /// <summary>
+    /// The caller, or null for a missing, malformed, forged, foreign or expired token. Whether its session was ended
+    /// since is for <see cref="RevokedSessions"/> to say.
+    /// </summary>
+    public async Task<ValidatedAccessToken?> ValidateAsync(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 4096)
         {
@@ -85,6 +92,6 @@ public sealed class AccessTokens
             return null;
         }
 
-        return new Caller(user, session);
+        return new ValidatedAccessToken(new Caller(user, session), new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
     }
 }

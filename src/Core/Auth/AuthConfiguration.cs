@@ -15,6 +15,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         session.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         // "My sessions" lists only live ones.
         session.HasIndex(s => s.UserId).HasFilter("revoked_at IS NULL");
+        // RevokedSessions reads the recently ended ones every few seconds on every instance.
+        session.HasIndex(s => s.RevokedAt).HasFilter("revoked_at IS NOT NULL");
+        session.HasMany<Realtime.UserConnection>().WithOne().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

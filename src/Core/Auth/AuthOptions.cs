@@ -19,6 +19,12 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>A session ends this long after sign-in, however active.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How stale this instance's list of ended sessions may be: a session ended through another instance stops
+    /// working here within this time (its own at once). One small query per interval per instance.
+    /// </summary>
+    public TimeSpan RevocationRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>HMAC-SHA256 keys; tokens are signed with <see cref="ActiveSigningKeyId"/>, every listed key validates.</summary>
     public List<SigningKey> SigningKeys { get; set; } = [];
 
@@ -49,7 +55,7 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult("Auth__ActiveSigningKeyId must name one of Auth__SigningKeys.");
         }
 
-        if (AccessTokenLifetime <= TimeSpan.Zero || SessionIdleTimeout <= TimeSpan.Zero || SessionLifetime <= TimeSpan.Zero)
+        if (AccessTokenLifetime <= TimeSpan.Zero || SessionIdleTimeout <= TimeSpan.Zero || SessionLifetime <= TimeSpan.Zero || RevocationRefreshInterval <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Auth lifetimes must be positive.");
         }

@@ -19,6 +19,8 @@ public sealed class AuthService(
     PasswordHasher passwords,
     AccessTokens accessTokens,
     RateLimiter rateLimiter,
+    SessionEnding sessions,
+    Realtime.RealtimeEvents events,
     IOptions<AuthOptions> authOptions,
     IOptions<RateLimitOptions> limitOptions,
     TimeProvider time,
@@ -146,11 +148,13 @@ public sealed class AuthService(
             .ToListAsync(ct);
         if (claimed.Count == 0)
         {
-            var reused = await db.RefreshTokens.Where(t => t.Hash == hash).Select(t => (Guid?)t.SessionId).FirstOrDefaultAsync(ct);
-            if (reused is { } sessionId)
+            var reused = await db.RefreshTokens.Where(t => t.Hash == hash)
+                .Join(db.Sessions, t => t.SessionId, s => s.Id, (t, s) => new { s.Id, s.UserId })
+                .FirstOrDefaultAsync(ct);
+            if (reused is { Id: var sessionId })
             {
                 // A used token came back: someone holds a copy. End the whole family; the owner signs in again.
-                await RevokeAsync(sessionId, "refresh_token_reuse", ct);
+                await sessions.EndNowAsync(new SessionSelection(reused.UserId, Only: sessionId), "refresh_token_reuse", ct);
                 log.LogWarning("Refresh token reuse on session {SessionId}; session revoked", sessionId);
             }
 
@@ -180,7 +184,7 @@ public sealed class AuthService(
 
     public async Task<Result<Done>> LogoutAsync(Caller caller, CancellationToken ct)
     {
-        await RevokeAsync(caller.SessionId, "logout", ct);
+        await sessions.EndNowAsync(new SessionSelection(caller.UserId, Only: caller.SessionId), "logout", ct);
         return Done.Value;
     }
 
@@ -198,17 +202,13 @@ public sealed class AuthService(
     /// <summary>Revokes one of the caller's sessions; another user's session id is simply not found.</summary>
     public async Task<Result<Done>> RevokeSessionAsync(Caller caller, Guid sessionId, CancellationToken ct)
     {
-        var revoked = await db.Sessions
-            .Where(s => s.Id == sessionId && s.UserId == caller.UserId)
-            .RevokeAsync(time.GetUtcNow(), "revoked", ct);
+        var revoked = await sessions.EndNowAsync(new SessionSelection(caller.UserId, Only: sessionId), "revoked", ct);
         return revoked == 0 ? Problem.NotFound("The session") : Done.Value;
     }
 
-    public async Task<Result<Done>> RevokeOtherSessionsAsync(Caller caller, string reason, CancellationToken ct)
+    public async Task<Result<Done>> RevokeOtherSessionsAsync(Caller caller, CancellationToken ct)
     {
-        await db.Sessions
-            .Where(s => s.UserId == caller.UserId && s.Id != caller.SessionId)
-            .RevokeAsync(time.GetUtcNow(), reason, ct);
+        await sessions.EndNowAsync(new SessionSelection(caller.UserId, Except: caller.SessionId), "revoked", ct);
         return Done.Value;
     }
 
@@ -234,8 +234,9 @@ public sealed class AuthService(
         user.PasswordHash = passwords.Hash(request.NewPassword!);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await RevokeOtherSessionsAsync(caller, "password_changed", ct);
+        await sessions.EndAsync(new SessionSelection(caller.UserId, Except: caller.SessionId), "password_changed", ct);
         await transaction.CommitAsync(ct);
+        await events.PublishAsync(ct);
         return Done.Value;
     }
 
@@ -252,9 +253,6 @@ public sealed class AuthService(
             : taken.Count > 0 ? "phone" : null;
         return field is null ? null : Problem.Conflict(field, UniqueViolations.Message(field));
     }
-
-    private async Task RevokeAsync(Guid sessionId, string reason, CancellationToken ct) =>
-        await db.Sessions.Where(s => s.Id == sessionId).RevokeAsync(time.GetUtcNow(), reason, ct);
 
     private (Session Session, string RefreshToken) NewSession(Guid userId, ClientInfo client, DateTimeOffset now)
     {

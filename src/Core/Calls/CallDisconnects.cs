@@ -32,7 +32,7 @@ public sealed class CallDisconnects(DistaHilarDbContext db, QueueSender queues, 
         ArgumentNullException.ThrowIfNull(disconnect);
         if (!await db.UserConnections.AnyAsync(c => c.UserId == disconnect.UserId, ct))
         {
-            await calls.EndForDisconnectAsync(disconnect.UserId, ct);
+            await calls.EndAllAsync(disconnect.UserId, "disconnected", ct);
             await rooms.LeaveAllAsync(disconnect.UserId, ct);
         }
     }

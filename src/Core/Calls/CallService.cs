@@ -5,6 +5,7 @@ using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
+using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed record CallTimeout(Guid CallId);
 /// step sends <c>call.updated</c> to both sides' connections, and a finished call leaves a service message in the
 /// dialog.
 /// </summary>
-public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, IOptions<CallOptions> options, TimeProvider time)
+public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
 {
     public const string TimeoutQueue = "call-timeouts";
     public const string Incoming = "call.incoming";
@@ -138,7 +139,11 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     }
 
     /// <summary>A participant's last connection went away: their ringing or active calls end.</summary>
-    public async Task EndForDisconnectAsync(Guid userId, CancellationToken ct)
+    /// <summary>
+    /// Ends the user's ringing and active calls (<paramref name="reason"/> on each). Inside the caller's transaction
+    /// the calls end with the caller's change and the caller publishes; otherwise each call ends on its own.
+    /// </summary>
+    public async Task EndAllAsync(Guid userId, string reason, CancellationToken ct)
     {
         var live = await db.Calls.AsNoTracking()
             .Where(c => (c.CallerId == userId || c.CalleeId == userId) && (c.Status == CallStatus.Ringing || c.Status == CallStatus.Active))
@@ -147,9 +152,12 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
         foreach (var call in live)
         {
             var to = call.Status == CallStatus.Active ? CallStatus.Ended : CallStatus.Missed;
-            await FinishAsync(call.Id, call.Status, to, "disconnected", ct);
+            await FinishAsync(call.Id, call.Status, to, reason, ct);
         }
     }
+
+    /// <summary>A deleted account's calls end with the deletion.</summary>
+    public Task AccountDeletedAsync(Guid userId, CancellationToken ct) => EndAllAsync(userId, "account_deleted", ct);
 
     /// <summary>My calls, newest first (keyset pages).</summary>
     public async Task<Result<Page<CallView>>> HistoryAsync(Caller caller, PageRequest page, CancellationToken ct)
@@ -205,7 +213,8 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
     private async Task<CallView?> FinishAsync(Guid callId, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ambient = db.Database.CurrentTransaction is not null;
+        await using var tx = ambient ? null : await db.Database.BeginTransactionAsync(ct);
         var final = to != CallStatus.Active;
         var moved = await db.Calls.Where(c => c.Id == callId && c.Status == from).ExecuteUpdateAsync(
             c => c.SetProperty(x => x.Status, to)
@@ -228,8 +237,12 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
             await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
         }
 
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+            await events.PublishAsync(ct);
+        }
+
         return view;
     }
 }

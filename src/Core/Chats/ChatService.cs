@@ -246,18 +246,24 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
                 return Problem.Forbidden("Only the owner deletes the chat.");
             }
 
-            var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
-            await events.LogForMembersAsync(events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true)), ct);
-            // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
-            // again, and calling the service once per member of a big channel would make deletion slow and fragile.
-            await Media.MediaCleanup.ReleaseChatAsync(db, chat.Id, time.GetUtcNow(), ct);
-            db.Chats.Remove(chat);
+            await DeleteForEveryoneAsync(chat, ct);
         }
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(ct);
         return Done.Value;
+    }
+
+    /// <summary>Deletes the chat (the caller saves and commits): every member's log records it, its media are released.</summary>
+    internal async Task DeleteForEveryoneAsync(Chat chat, CancellationToken ct)
+    {
+        var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
+        await events.LogForMembersAsync(events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true)), ct);
+        // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
+        // again, and calling the service once per member of a big channel would make deletion slow and fragile.
+        await Media.MediaCleanup.ReleaseChatAsync(db, chat.Id, time.GetUtcNow(), ct);
+        db.Chats.Remove(chat);
     }
 
     /// <summary>Leaves a group or channel; the owner must hand over or delete it instead.</summary>
@@ -372,13 +378,18 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
     /// revocation that follows cannot be overtaken by one. The caller commits; if the service cannot be reached the
     /// revocation throws and nothing commits.
     /// </summary>
-    internal async Task RemoveMemberAsync(Chat chat, ChatMember member, Guid? removedBy, CancellationToken ct)
+    /// <param name="revokeNow">False when the caller takes the user out of every group at the service itself (account deletion).</param>
+    internal async Task RemoveMemberAsync(Chat chat, ChatMember member, Guid? removedBy, CancellationToken ct, bool revokeNow = true)
     {
         db.ChatMembers.Remove(member);
         await db.SaveChangesAsync(ct);
         // The chat leaves the person's folders too (they may only hold chats they are in).
         await db.FolderChats.Where(e => e.ChatId == chat.Id && db.Folders.Any(f => f.Id == e.FolderId && f.UserId == member.UserId)).ExecuteDeleteAsync(ct);
-        await events.RevokeChatAsync(member.UserId, chat.Id, ct);
+        if (revokeNow)
+        {
+            await events.RevokeChatAsync(member.UserId, chat.Id, ct);
+        }
+
         var (seq, count) = await db.NextSeqAsync(chat.Id, -1, ct);
         chat.MemberCount = count;
         var left = new MemberLeft(chat.Id, member.UserId, removedBy);

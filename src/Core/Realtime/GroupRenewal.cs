@@ -45,9 +45,11 @@ public sealed class RealtimeNegotiation(SignalRService signalR, GroupRenewal ren
 {
     public bool IsConfigured => signalR.IsConfigured;
 
-    public async Task<NegotiateResponse> NegotiateAsync(Guid userId, CancellationToken ct)
+    /// <param name="claims">What the connection's upstream events must carry (the session, so ending it closes the connection).</param>
+    /// <param name="notAfter">When the access token the caller negotiated with expires: the client token ends no later.</param>
+    public async Task<NegotiateResponse> NegotiateAsync(Guid userId, IReadOnlyDictionary<string, string> claims, DateTimeOffset notAfter, CancellationToken ct)
     {
         await renewal.RenewIfDueAsync(userId, ct);
-        return await signalR.NegotiateAsync(userId.ToString(), ct);
+        return await signalR.NegotiateAsync(userId.ToString(), claims, notAfter, ct);
     }
 }

@@ -17,6 +17,15 @@ public enum OutboxKind
 
     /// <summary>Remove the user <see cref="OutboxMessage.Target"/> from <see cref="OutboxMessage.Group"/>.</summary>
     RemoveFromGroup = 4,
+
+    /// <summary>Close the connection <see cref="OutboxMessage.Target"/> (one that connected with an ended session).</summary>
+    CloseConnection = 5,
+
+    /// <summary>Close every connection of the session <see cref="OutboxMessage.Target"/>, as recorded when they connected.</summary>
+    CloseSessionConnections = 6,
+
+    /// <summary>Close every connection of the user <see cref="OutboxMessage.Target"/> (all their sessions ended).</summary>
+    CloseUserConnections = 7,
 }
 
 /// <summary>

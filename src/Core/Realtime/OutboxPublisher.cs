@@ -115,6 +115,32 @@ public sealed class OutboxPublisher(
         }
     }
 
+    /// <summary>
+    /// Closes the connections recorded for the session. Read after the revocation committed: a connection that
+    /// registered before it is listed here (registration holds a share lock on the live session row, which the
+    /// revocation waits for), and one that registers after it finds the session ended and is closed on its own.
+    /// </summary>
+    private async Task CloseSessionAsync(Guid sessionId, CancellationToken ct)
+    {
+        var connections = await db.UserConnections.AsNoTracking().Where(c => c.SessionId == sessionId).Select(c => c.ConnectionId).ToListAsync(ct);
+        foreach (var connection in connections)
+        {
+            await CloseAsync(connection, ct);
+        }
+    }
+
+    /// <summary>A connection the service no longer has is already closed.</summary>
+    private async Task CloseAsync(string connectionId, CancellationToken ct)
+    {
+        try
+        {
+            await signalR.CloseConnectionAsync(connectionId, "session ended", ct);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
     private async Task<Outcome> SendAsync(OutboxMessage row, CancellationToken ct)
     {
         try
@@ -137,6 +163,15 @@ public sealed class OutboxPublisher(
                     break;
                 case OutboxKind.RemoveFromGroup:
                     await RevokeAsync(row.Target, row.Group!, ct);
+                    break;
+                case OutboxKind.CloseConnection:
+                    await CloseAsync(row.Target, ct);
+                    break;
+                case OutboxKind.CloseSessionConnections:
+                    await CloseSessionAsync(Guid.Parse(row.Target), ct);
+                    break;
+                case OutboxKind.CloseUserConnections:
+                    await signalR.CloseUserConnectionsAsync(row.Target, ct);
                     break;
                 default:
                     log.LogError("Outbox row {Id} has unknown kind {Kind}; dropped", row.Id, row.Kind);

@@ -14,15 +14,39 @@ public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents event
 {
     public const string Event = "presence";
 
-    public async Task ConnectedAsync(string connectionId, Guid userId, CancellationToken ct)
+    /// <summary>
+    /// Records a connection of a live session. The session row is share-locked while the row goes in, so a
+    /// revocation either waits for this and then closes the connection with the rest of the session's, or commits
+    /// first and this finds the session ended: then the connection is refused (closed at the service).
+    /// </summary>
+    public async Task ConnectedAsync(string connectionId, Guid userId, Guid? sessionId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var added = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO user_connections (connection_id, user_id, connected_at) SELECT {connectionId}, id, {now} FROM users WHERE id = {userId} AND deleted_at IS NULL ON CONFLICT DO NOTHING",
+        var added = sessionId is null ? 0 : await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO user_connections (connection_id, user_id, session_id, connected_at)
+            SELECT {connectionId}, s.user_id, s.id, {now} FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id = {sessionId} AND s.user_id = {userId} AND s.revoked_at IS NULL AND s.expires_at > {now} AND u.deleted_at IS NULL
+            FOR SHARE OF s
+            ON CONFLICT DO NOTHING
+            """,
             ct);
+        if (added == 0)
+        {
+            // A repeated event for a connection we already have is harmless; anything else is an ended session.
+            if (!await db.UserConnections.AnyAsync(c => c.ConnectionId == connectionId, ct))
+            {
+                events.CloseConnection(connectionId);
+                await db.SaveChangesAsync(ct);
+                await events.PublishAsync(ct);
+            }
+
+            return;
+        }
+
         // The first connection makes the user online (two devices connecting in the same instant may both see two
         // connections and announce nothing; the next profile read still shows them online).
-        if (added == 1 && await db.UserConnections.CountAsync(c => c.UserId == userId, ct) == 1)
+        if (await db.UserConnections.CountAsync(c => c.UserId == userId, ct) == 1)
         {
             await AnnounceAsync(userId, Presence.Online, null, ct);
         }

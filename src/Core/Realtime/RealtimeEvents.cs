@@ -68,6 +68,15 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     public Task RevokeChatAsync(Guid userId, Guid chatId, CancellationToken ct) =>
         setup.Connection is null ? Task.CompletedTask : publisher.RevokeAsync(userId.ToString(), RealtimeGroups.Chat(chatId), ct);
 
+    /// <summary>An ended session's connections are closed after the commit (they may not hear another event).</summary>
+    public void CloseSessionConnections(Guid sessionId) => Record(OutboxKind.CloseSessionConnections, sessionId.ToString(), null, null, null);
+
+    /// <summary>A connection the app refuses (its session had ended when it connected) is closed.</summary>
+    public void CloseConnection(string connectionId) => Record(OutboxKind.CloseConnection, connectionId, null, null, null);
+
+    /// <summary>All the user's connections close, known to the app or not (every session ended).</summary>
+    public void CloseUserConnections(Guid userId) => Record(OutboxKind.CloseUserConnections, userId.ToString(), null, null, null);
+
     /// <summary>Sends what this unit of work recorded, in order; call after the commit. Never throws for the service's failures.</summary>
     public async Task PublishAsync(CancellationToken ct)
     {

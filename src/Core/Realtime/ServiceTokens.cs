@@ -14,8 +14,11 @@ public interface IServiceTokens
     /// <summary>A bearer token for one REST URL (the audience is the URL without its query).</summary>
     ValueTask<string> ForRestAsync(Uri url, CancellationToken ct);
 
-    /// <summary>A client access token for <paramref name="userId"/> on <paramref name="clientUrl"/> (the negotiate answer).</summary>
-    ValueTask<string> ForClientAsync(Uri clientUrl, string userId, TimeSpan lifetime, CancellationToken ct);
+    /// <summary>
+    /// A client access token for <paramref name="userId"/> on <paramref name="clientUrl"/> (the negotiate answer),
+    /// with extra <paramref name="claims"/> the service forwards upstream (<c>X-ASRS-User-Claims</c>).
+    /// </summary>
+    ValueTask<string> ForClientAsync(Uri clientUrl, string userId, IReadOnlyDictionary<string, string> claims, DateTimeOffset expiresAt, CancellationToken ct);
 }
 
 /// <summary>HS256 tokens signed with the UTF-8 bytes of the AccessKey string; REST tokens are cached per URL.</summary>
@@ -42,15 +45,16 @@ public sealed class AccessKeyTokens(string accessKey, TimeProvider time) : IServ
         return ValueTask.FromResult(token);
     }
 
-    public ValueTask<string> ForClientAsync(Uri clientUrl, string userId, TimeSpan lifetime, CancellationToken ct)
+    public ValueTask<string> ForClientAsync(Uri clientUrl, string userId, IReadOnlyDictionary<string, string> claims, DateTimeOffset expiresAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientUrl);
-        return ValueTask.FromResult(Create(clientUrl.ToString(), userId, time.GetUtcNow() + lifetime));
+        ArgumentNullException.ThrowIfNull(claims);
+        return ValueTask.FromResult(Create(clientUrl.ToString(), userId, expiresAt, claims));
     }
 
-    private string Create(string audience, string? userId, DateTimeOffset expires)
+    private string Create(string audience, string? userId, DateTimeOffset expires, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var claims = new Dictionary<string, object>();
+        var claims = extra?.ToDictionary(c => c.Key, c => (object)c.Value) ?? [];
         if (userId is not null)
         {
             // The service takes the user id from nameid (sub is accepted too).

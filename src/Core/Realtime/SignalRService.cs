@@ -21,12 +21,17 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
 
     private string Hub => options.Value.Hub.ToLowerInvariant();
 
-    /// <summary>What negotiate answers: the client URL and a token for <paramref name="userId"/>.</summary>
-    public async Task<NegotiateResponse> NegotiateAsync(string userId, CancellationToken ct)
+    /// <summary>
+    /// What negotiate answers: the client URL and a token for <paramref name="userId"/> carrying
+    /// <paramref name="claims"/>, valid for the configured lifetime but never past <paramref name="notAfter"/>.
+    /// </summary>
+    public async Task<NegotiateResponse> NegotiateAsync(string userId, IReadOnlyDictionary<string, string> claims, DateTimeOffset notAfter, CancellationToken ct)
     {
         var connection = Require();
         var url = new Uri(connection.ClientEndpoint, $"client/?hub={Uri.EscapeDataString(Hub)}");
-        return new NegotiateResponse(url.ToString(), await setup.Tokens!.ForClientAsync(url, userId, options.Value.ClientTokenLifetime, ct));
+        var lifetimeEnd = time.GetUtcNow() + options.Value.ClientTokenLifetime;
+        var expires = lifetimeEnd < notAfter ? lifetimeEnd : notAfter;
+        return new NegotiateResponse(url.ToString(), await setup.Tokens!.ForClientAsync(url, userId, claims, expires, ct));
     }
 
     public Task SendToUserAsync(string userId, string target, object?[] arguments, CancellationToken ct) =>
@@ -60,6 +65,10 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
 
     public Task CloseUserConnectionsAsync(string userId, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"users/{Escape(userId)}/:closeConnections", null, ct);
+
+    /// <summary>Closes one connection; the service then sends its <c>disconnected</c> upstream event.</summary>
+    public Task CloseConnectionAsync(string connectionId, string reason, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"connections/{Escape(connectionId)}?reason={Escape(reason)}", null, ct);
 
     public Task<bool> IsUserConnectedAsync(string userId, CancellationToken ct) => ExistsAsync($"users/{Escape(userId)}", ct);
 

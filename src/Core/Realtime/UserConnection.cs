@@ -14,6 +14,9 @@ public sealed class UserConnection
 
     public Guid UserId { get; init; }
 
+    /// <summary>The session (device) whose client token opened it: ending the session closes it.</summary>
+    public Guid SessionId { get; init; }
+
     public DateTimeOffset ConnectedAt { get; init; }
 }
 
@@ -27,5 +30,7 @@ internal sealed class UserConnectionConfiguration : IEntityTypeConfiguration<Use
         connection.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         // "Is this user online?" for profiles, batched over a page of users.
         connection.HasIndex(c => c.UserId);
+        // Ending a session closes its connections (the foreign key to sessions is declared by Auth).
+        connection.HasIndex(c => c.SessionId);
     }
 }

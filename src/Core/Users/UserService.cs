@@ -9,7 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace DistaHilar.Core.Users;
 
 /// <summary>My profile and settings, account deletion, other users' public profiles and user search.</summary>
-public sealed class UserService(DistaHilarDbContext db, AuthService auth, PasswordHasher passwords, TimeProvider time, ILogger<UserService> log)
+public sealed class UserService(
+    DistaHilarDbContext db,
+    AuthService auth,
+    PasswordHasher passwords,
+    SessionEnding sessions,
+    IEnumerable<IAccountDeletionStep> deletionSteps,
+    Realtime.RealtimeEvents events,
+    TimeProvider time,
+    ILogger<UserService> log)
 {
     private static readonly Problem Gone = Problem.Unauthorized("The account no longer exists.");
 
@@ -126,7 +134,9 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
 
     /// <summary>
     /// Removes the personal data and keeps the row, so whatever the user wrote stays attributed to "Deleted account";
-    /// every session ends and the username, email and phone become free again. One transaction: all or nothing.
+    /// every session ends (its connections close), the username, email and phone become free again, and each
+    /// feature's <see cref="IAccountDeletionStep"/> runs (groups and channels are left and owned ones handed over,
+    /// calls end). One transaction: all or nothing; the events go out after the commit.
     /// </summary>
     public async Task<Result<Done>> DeleteMeAsync(Caller caller, DeleteAccountRequest request, CancellationToken ct)
     {
@@ -161,9 +171,15 @@ public sealed class UserService(DistaHilarDbContext db, AuthService auth, Passwo
         user.DeletedAt = now;
         await db.SaveChangesAsync(ct);
         await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
-        await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, "account_deleted", ct);
+        await sessions.EndAsync(new SessionSelection(user.Id), "account_deleted", ct);
         await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
+        foreach (var step in deletionSteps)
+        {
+            await step.AccountDeletedAsync(user.Id, ct);
+        }
+
         await transaction.CommitAsync(ct);
+        await events.PublishAsync(ct);
         log.LogInformation("Deleted account {UserId}", user.Id);
         return Done.Value;
     }

@@ -73,7 +73,7 @@ public sealed class AuthFunctions(AuthService auth)
     [Function("RevokeOtherSessions")]
     public async Task<Results<NoContent, ApiProblem>> RevokeOtherSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
-        (await auth.RevokeOtherSessionsAsync(context.Caller(), "revoked", ct)).NoContentOr();
+        (await auth.RevokeOtherSessionsAsync(context.Caller(), ct)).NoContentOr();
 
     private static Results<Ok<AuthResult>, ApiProblem> SignedIn(HttpRequest request, Result<AuthResult> result)
     {

@@ -8,7 +8,7 @@ using Microsoft.Net.Http.Headers;
 namespace DistaHilar.Functions.Http;
 
 /// <summary>
-/// Authenticates every HTTP invocation once, before any function code runs: a valid bearer access token or a 401
+/// Authenticates every HTTP invocation once, before any function code runs: a valid bearer access token of a live session or a 401
 /// problem with <c>WWW-Authenticate: Bearer</c>. Only <see cref="AnonymousFunctions"/> are let through without one.
 /// </summary>
 public sealed class AuthenticationMiddleware : IFunctionsWorkerMiddleware
@@ -29,13 +29,15 @@ public sealed class AuthenticationMiddleware : IFunctionsWorkerMiddleware
         var tokens = context.InstanceServices.GetRequiredService<AccessTokens>();
         var header = http.Request.Headers[HeaderNames.Authorization].ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (await tokens.ValidateAsync(token) is not { } caller)
+        // A token of an ended session is refused like an expired one (a set lookup; no database round trip).
+        if (await tokens.ValidateAsync(token) is not { } valid
+            || await context.InstanceServices.GetRequiredService<RevokedSessions>().IsRevokedAsync(valid.Caller.SessionId, context.CancellationToken))
         {
             await Unauthenticated.ExecuteAsync(http);
             return;
         }
 
-        context.SetCaller(caller);
+        context.SetCaller(valid);
         await next(context);
     }
 }

@@ -7,6 +7,7 @@ namespace DistaHilar.Functions.Http;
 public static class CallerContext
 {
     private const string Key = "DistaHilar.Caller";
+    private const string ExpiresKey = "DistaHilar.AccessTokenExpiresAt";
 
     public static Caller Caller(this FunctionContext context)
     {
@@ -16,5 +17,18 @@ public static class CallerContext
             : throw new InvalidOperationException($"Function {context.FunctionDefinition.Name} has no caller: is it in AnonymousFunctions by mistake?");
     }
 
-    internal static void SetCaller(this FunctionContext context, Caller caller) => context.Items[Key] = caller;
+    /// <summary>When the caller's access token stops working.</summary>
+    public static DateTimeOffset AccessTokenExpiresAt(this FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(ExpiresKey, out var expires) && expires is DateTimeOffset at
+            ? at
+            : throw new InvalidOperationException($"Function {context.FunctionDefinition.Name} has no access token.");
+    }
+
+    internal static void SetCaller(this FunctionContext context, ValidatedAccessToken token)
+    {
+        context.Items[Key] = token.Caller;
+        context.Items[ExpiresKey] = token.ExpiresAt;
+    }
 }

@@ -1,3 +1,4 @@
+using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Functions.Http;
@@ -16,6 +17,10 @@ public sealed class NegotiateFunction(RealtimeNegotiation realtime)
     public async Task<Results<Ok<NegotiateResponse>, ApiProblem>> Negotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
         realtime.IsConfigured
-            ? TypedResults.Ok(await realtime.NegotiateAsync(context.Caller().UserId, ct))
+            ? TypedResults.Ok(await realtime.NegotiateAsync(
+                context.Caller().UserId,
+                new Dictionary<string, string> { [AccessTokens.SessionClaim] = context.Caller().SessionId.ToString() },
+                context.AccessTokenExpiresAt(),
+                ct))
             : new ApiProblem(NotConfigured);
 }

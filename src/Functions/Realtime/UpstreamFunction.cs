@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Functions.Http;
@@ -13,7 +14,7 @@ namespace DistaHilar.Functions.Realtime;
 /// The SignalR Service's upstream in serverless mode: connection events and client hub-method invocations. Anonymous
 /// to the app's token check, but every request must carry a valid <c>X-ASRS-Signature</c> for its connection id.
 /// </summary>
-public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presence, HubMethods hubMethods)
+public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presence, HubMethods hubMethods, RevokedSessions revoked)
 {
     private const char RecordSeparator = '\u001e';
 
@@ -35,7 +36,7 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
             // Presence: several connections per user; online while at least one lives.
             if (@event == "connected" && Guid.TryParse(request.Headers["X-ASRS-User-Id"], out var userId))
             {
-                await presence.ConnectedAsync(connectionId, userId, ct);
+                await presence.ConnectedAsync(connectionId, userId, UpstreamClaims.SessionId(request.Headers["X-ASRS-User-Claims"]), ct);
             }
             else if (@event == "disconnected")
             {
@@ -73,7 +74,10 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
             return new ApiProblem(Problem.Validation("body", "The invocation is not valid JSON."));
         }
 
-        var caller = Guid.TryParse(request.Headers["X-ASRS-User-Id"], out var user) ? user : (Guid?)null;
+        // A connection of an ended session is being closed; until it is, it may not act for the user.
+        var caller = Guid.TryParse(request.Headers["X-ASRS-User-Id"], out var user)
+            && UpstreamClaims.SessionId(request.Headers["X-ASRS-User-Claims"]) is { } session
+            && !await revoked.IsRevokedAsync(session, ct) ? user : (Guid?)null;
         var result = await hubMethods.InvokeAsync(target, caller, connectionId, arguments, ct);
 
         // Fire-and-forget invocations get no answer; the others a completion the client's invoke() resolves with.

@@ -25,6 +25,9 @@ public sealed class EventProbe : IAsyncDisposable
 
     public HubConnection Hub { get; }
 
+    /// <summary>Records the events of a connection the caller built and owns (and disposes).</summary>
+    public static EventProbe Attach(HubConnection hub) => new(hub);
+
     public IReadOnlyList<ReceivedEvent> Events => [.. received];
 
     /// <summary>Connects as the owner of <paramref name="accessToken"/>; reconnects by itself (quickly, for ever) if the service goes away.</summary>

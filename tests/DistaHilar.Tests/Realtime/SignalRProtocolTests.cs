@@ -71,7 +71,7 @@ public sealed class ServiceTokenTests
         var clientUrl = new Uri("http://127.0.0.1:8888/client/?hub=chat");
         var restUrl = new Uri("http://127.0.0.1:8888/api/hubs/chat/users/u1/:send?api-version=2022-11-01");
 
-        var client = await tokens.ForClientAsync(clientUrl, "user-1", TimeSpan.FromMinutes(30), TestContext.Current.CancellationToken);
+        var client = await tokens.ForClientAsync(clientUrl, "user-1", new Dictionary<string, string> { ["sid"] = "s-1" }, DateTimeOffset.UtcNow.AddMinutes(30), TestContext.Current.CancellationToken);
         var rest = await tokens.ForRestAsync(restUrl, TestContext.Current.CancellationToken);
 
         var key = new SymmetricSecurityKey("my-access-key-of-32-characters!!"u8.ToArray());
@@ -80,6 +80,7 @@ public sealed class ServiceTokenTests
         Assert.True(clientCheck.IsValid, clientCheck.Exception?.Message);
         Assert.True(restCheck.IsValid, restCheck.Exception?.Message);
         Assert.Equal("user-1", clientCheck.Claims["nameid"]);
+        Assert.Equal("s-1", clientCheck.Claims["sid"]);
         Assert.Same(rest, await tokens.ForRestAsync(restUrl, TestContext.Current.CancellationToken));
     }
 }

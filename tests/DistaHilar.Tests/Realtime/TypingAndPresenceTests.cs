@@ -98,7 +98,7 @@ public sealed class TypingAndPresenceTests(TestEnvironment env)
         await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
         await Eventually.True(async () => await CountAsync(db, $"SELECT count(*) FROM user_connections WHERE user_id = '{live.Id}'") == 1, TimeSpan.FromSeconds(10), "the live connection's row");
         // A connection whose disconnect never arrived, and make both old enough to be checked.
-        await using (var insert = db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, connected_at) VALUES ('lost-{Guid.NewGuid():N}', '{lost.Id}', now() - interval '2 hours')"))
+        await using (var insert = db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, session_id, connected_at) SELECT 'lost-{Guid.NewGuid():N}', '{lost.Id}', id, now() - interval '2 hours' FROM sessions WHERE user_id = '{lost.Id}' LIMIT 1"))
         {
             await insert.ExecuteNonQueryAsync(Ct);
         }

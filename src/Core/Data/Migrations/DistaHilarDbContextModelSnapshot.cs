@@ -96,6 +96,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sessions");
 
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_sessions_revoked_at")
+                        .HasFilter("revoked_at IS NOT NULL");
+
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_sessions_user_id")
                         .HasFilter("revoked_at IS NULL");
@@ -913,12 +917,19 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("connected_at");
 
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.HasKey("ConnectionId")
                         .HasName("pk_user_connections");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_user_connections_session_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_user_connections_user_id");
@@ -1316,6 +1327,13 @@ namespace DistaHilar.Core.Data.Migrations
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
                 {
+                    b.HasOne("DistaHilar.Core.Auth.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_connections_sessions_session_id");
+
                     b.HasOne("DistaHilar.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -1,0 +1,67 @@
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DistaHilar.Core.Chats;
+
+/// <summary>
+/// A deleted account leaves every group and channel inside the deletion's transaction. A chat it owns goes to the
+/// longest-serving admin, else the longest-serving member; a chat with nobody else in it is deleted. Dialogs stay:
+/// the other person keeps the conversation, with "Deleted account" on the other side.
+/// </summary>
+public sealed class AccountDeparture(DistaHilarDbContext db, ChatService chats, RealtimeEvents events) : IAccountDeletionStep
+{
+    /// <summary>
+    /// Runs inside the deletion's transaction. Group memberships at the service are removed after the commit (the
+    /// account's connections are closed by then and it can never connect again), not one REST call per chat before it.
+    /// </summary>
+    public async Task AccountDeletedAsync(Guid userId, CancellationToken ct)
+    {
+        // Chat by chat in id order, each under its row lock (as every change to a chat takes it), so two deletions
+        // sharing chats lock them in the same order.
+        var chatIds = await db.ChatMembers.AsNoTracking()
+            .Where(m => m.UserId == userId && db.Chats.Any(c => c.Id == m.ChatId && c.Type != ChatType.Dialog))
+            .Select(m => m.ChatId).OrderBy(id => id).ToListAsync(ct);
+        var caller = new Caller(userId, Guid.Empty);
+        foreach (var chatId in chatIds)
+        {
+            var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
+            if (chat is null || me is null)
+            {
+                continue;
+            }
+
+            if (me.Role == ChatRole.Owner && !await HandOverAsync(chat, me, ct))
+            {
+                await chats.DeleteForEveryoneAsync(chat, ct);
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
+            await chats.RemoveMemberAsync(chat, me, removedBy: null, ct, revokeNow: false);
+            events.LeaveChatLater(userId, chatId);
+        }
+    }
+
+    /// <summary>Makes the successor the owner and tells the members; false when there is nobody to hand over to.</summary>
+    private async Task<bool> HandOverAsync(Chat chat, ChatMember owner, CancellationToken ct)
+    {
+        var successor = await db.ChatMembers
+            .Where(m => m.ChatId == chat.Id && m.UserId != owner.UserId)
+            .OrderBy(m => m.Role == ChatRole.Admin ? 0 : 1).ThenBy(m => m.JoinedAt).ThenBy(m => m.UserId)
+            .FirstOrDefaultAsync(ct);
+        if (successor is null)
+        {
+            return false;
+        }
+
+        successor.Role = ChatRole.Owner;
+        await db.SaveChangesAsync(ct);
+        var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
+        events.ToChat(chat.Id, seq, ChatEvents.MemberUpdated, new MembersUpdated(chat.Id, [new MemberRole(successor.UserId, ChatRole.Owner.Name())]));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}
