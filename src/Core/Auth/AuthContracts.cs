@@ -52,7 +52,7 @@ public sealed record AuthResult(
     MyProfile User,
     string AccessToken,
     DateTimeOffset AccessTokenExpiresAt,
-    string RefreshToken,
+    string? RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt,
     [property: JsonIgnore] Guid SessionId);
 

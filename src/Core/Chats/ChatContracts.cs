@@ -28,7 +28,7 @@ public sealed record CreateChatRequest(string? Title, string? Description, IRead
     }
 }
 
-/// <summary><c>PATCH /api/chats/{chatId}</c>: absent or null fields stay; an empty description or avatar clears it.</summary>
+/// <summary><c>PATCH /api/chats/{chatId}</c>: absent or null fields stay; an empty description or avatar clears it (nothing else sets an avatar here).</summary>
 public sealed record UpdateChatRequest(string? Title, string? Description, string? AvatarUrl, bool? IsPublic)
 {
     public Problem? Validate()
@@ -40,13 +40,12 @@ public sealed record UpdateChatRequest(string? Title, string? Description, strin
         }
 
         ChatFields.Description(v, Description);
-        if (!string.IsNullOrWhiteSpace(AvatarUrl))
-        {
-            v.Check(
-                AvatarUrl.Length <= 2048 && Uri.TryCreate(AvatarUrl, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps,
-                "avatarUrl",
-                "Must be an https URL of at most 2048 characters.");
-        }
+        // Avatars come only from uploaded images (PUT /api/chats/{id}/avatar): an external URL would be fetched by
+        // every member's client, telling its owner who is in the chat. An empty value still removes the avatar.
+        v.Check(
+            string.IsNullOrWhiteSpace(AvatarUrl),
+            "avatarUrl",
+            "Only an empty value (removing the avatar) is accepted; set one with PUT /api/chats/{chatId}/avatar and an uploaded image.");
 
         v.Check(Title is not null || Description is not null || AvatarUrl is not null || IsPublic is not null, "body", "Nothing to change.");
         return v.ToProblem();

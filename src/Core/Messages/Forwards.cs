@@ -73,7 +73,8 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             ClientMessageId = request.ClientMessageId is { } k ? ForwardMessagesRequest.CopyKey(k, i) : null,
             Text = original.Text,
             ForwardedFromSenderId = original.ForwardedFromSenderId ?? original.SenderId,
-            ForwardedFromChatId = original.ForwardedFromChatId ?? original.ChatId,
+            // Only a public source chat is named: a private one's id would tell readers who are not in it where it came from.
+            ForwardedFromChatId = original.ForwardedFromMessageId is not null ? original.ForwardedFromChatId : ChatRules.IsPreviewable(source) ? source.Id : null,
             ForwardedFromMessageId = original.ForwardedFromMessageId ?? original.Id,
             ForwardedFromCreatedAt = original.ForwardedFromCreatedAt ?? original.CreatedAt,
             MediaCount = original.MediaCount,

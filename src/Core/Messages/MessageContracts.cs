@@ -133,7 +133,7 @@ public sealed record ReadRequest(Guid? UpToMessageId)
 public sealed record ReplyPreview(Guid Id, Guid SenderId, string Preview);
 
 /// <summary>Where a forwarded message first came from: its author, chat, id and time.</summary>
-public sealed record ForwardedFrom(Guid SenderId, Guid ChatId, Guid MessageId, DateTimeOffset CreatedAt);
+public sealed record ForwardedFrom(Guid SenderId, Guid? ChatId, Guid MessageId, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// <c>POST /api/chats/{chatId}/messages/forward</c>: copies of messages of a chat the caller can read, in their order.

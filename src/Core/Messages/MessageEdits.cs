@@ -48,6 +48,12 @@ public sealed class MessageEdits(DistaHilarDbContext db, ChatService chats, Real
             return Problem.Forbidden("A service message (a call's record) cannot be edited.");
         }
 
+        if (message.ForwardedFromMessageId is not null)
+        {
+            // New words would appear under the original author's name.
+            return Problem.Unprocessable("A forwarded message cannot be edited.");
+        }
+
         if (message.MediaCount > 0 && request.Text!.Length > MessageRules.MaxCaption)
         {
             return Problem.Validation("text", $"A caption has at most {MessageRules.MaxCaption} characters.");

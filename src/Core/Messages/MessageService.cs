@@ -235,7 +235,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         message.Text,
         replyTo is null ? null : new ReplyPreview(replyTo.Id, replyTo.SenderId, MessageRules.Preview(replyTo.Text)),
         message.ForwardedFromMessageId is { } original
-            ? new ForwardedFrom(message.ForwardedFromSenderId!.Value, message.ForwardedFromChatId!.Value, original, message.ForwardedFromCreatedAt!.Value)
+            ? new ForwardedFrom(message.ForwardedFromSenderId!.Value, message.ForwardedFromChatId, original, message.ForwardedFromCreatedAt!.Value)
             : null,
         media ?? [],
         reactions ?? [],

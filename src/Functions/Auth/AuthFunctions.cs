@@ -11,6 +11,12 @@ public sealed class AuthFunctions(AuthService auth)
 {
     private const string CookieName = "refreshToken";
 
+    /// <summary>
+    /// Native clients (no cookie jar) send <c>X-Refresh-Token-In-Body: true</c> to get the refresh token in the JSON
+    /// too. Without it, it travels only in the HttpOnly cookie, so a script on a web page can never read it.
+    /// </summary>
+    public const string RefreshTokenInBodyHeader = "X-Refresh-Token-In-Body";
+
     [Function("Register")]
     public async Task<Results<Created<AuthResult>, ApiProblem>> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/register")] HttpRequest request, CancellationToken ct)
@@ -23,7 +29,7 @@ public sealed class AuthFunctions(AuthService auth)
         }
 
         SetRefreshCookie(request, result.Value);
-        return TypedResults.Created("/api/users/me", result.Value);
+        return TypedResults.Created("/api/users/me", ForBody(request, result.Value));
     }
 
     [Function("Login")]
@@ -83,11 +89,14 @@ public sealed class AuthFunctions(AuthService auth)
         }
 
         SetRefreshCookie(request, result.Value);
-        return TypedResults.Ok(result.Value);
+        return TypedResults.Ok(ForBody(request, result.Value));
     }
 
     private static void SetRefreshCookie(HttpRequest request, AuthResult result) =>
-        request.HttpContext.Response.Cookies.Append(CookieName, result.RefreshToken, CookieOptions(request, result.RefreshTokenExpiresAt));
+        request.HttpContext.Response.Cookies.Append(CookieName, result.RefreshToken!, CookieOptions(request, result.RefreshTokenExpiresAt));
+
+    private static AuthResult ForBody(HttpRequest request, AuthResult result) =>
+        string.Equals(request.Headers[RefreshTokenInBodyHeader], "true", StringComparison.OrdinalIgnoreCase) ? result : result with { RefreshToken = null };
 
     /// <summary>HttpOnly (no script can read it), Secure, SameSite=Strict, and sent only to the auth routes.</summary>
     private static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()

@@ -28,7 +28,7 @@ public static class AccountsApi
         username ??= NewUsername();
         email ??= $"{username}@example.test";
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        using var response = await client.PostAsJsonAsync("api/auth/register", new { username, email, password, name = "Test " + username, phone }, TestContext.Current.CancellationToken);
+        using var response = await client.SendAsync(Native(HttpMethod.Post, "api/auth/register", new { username, email, password, name = "Test " + username, phone }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var auth = (await response.Content.ReadFromJsonAsync<AuthBody>(Json, TestContext.Current.CancellationToken))!;
         PrivacyRecorder.Current.Learn(auth.User.Id, password, email, phone, auth.RefreshToken);
@@ -36,7 +36,7 @@ public static class AccountsApi
     }
 
     public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string login, string password) =>
-        await client.PostAsJsonAsync("api/auth/login", new { login, password }, TestContext.Current.CancellationToken);
+        await client.SendAsync(Native(HttpMethod.Post, "api/auth/login", new { login, password }), TestContext.Current.CancellationToken);
 
     public static async Task<AuthBody> LoginOkAsync(HttpClient client, TestAccount account)
     {
@@ -48,7 +48,15 @@ public static class AccountsApi
     }
 
     public static async Task<HttpResponseMessage> RefreshAsync(HttpClient client, string refreshToken) =>
-        await client.PostAsJsonAsync("api/auth/refresh", new { refreshToken }, TestContext.Current.CancellationToken);
+        await client.SendAsync(Native(HttpMethod.Post, "api/auth/refresh", new { refreshToken }), TestContext.Current.CancellationToken);
+
+    /// <summary>A request as a native client sends it: asking for the refresh token in the body (web clients use the cookie).</summary>
+    public static HttpRequestMessage Native(HttpMethod method, string path, object body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Add("X-Refresh-Token-In-Body", "true");
+        return request;
+    }
 
     public static HttpRequestMessage Authorized(HttpMethod method, string path, string accessToken, object? body = null)
     {

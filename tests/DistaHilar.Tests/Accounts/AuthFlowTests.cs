@@ -15,7 +15,7 @@ public sealed class AuthFlowTests(TestEnvironment env)
         using var client = await ClientAsync(env);
         var username = NewUsername();
 
-        using var response = await client.PostAsJsonAsync("api/auth/register", new { username = username.ToUpperInvariant(), email = $"{username}@Example.Test", password = "long enough password", name = " Ada ", bio = "hi" }, Ct);
+        using var response = await client.SendAsync(Native(HttpMethod.Post, "api/auth/register", new { username = username.ToUpperInvariant(), email = $"{username}@Example.Test", password = "long enough password", name = " Ada ", bio = "hi" }), Ct);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = (await response.Content.ReadFromJsonAsync<AuthBody>(Json, Ct))!;
@@ -89,8 +89,35 @@ public sealed class AuthFlowTests(TestEnvironment env)
         using var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        PrivacyRecorder.Current.LearnRefreshToken((await response.Content.ReadFromJsonAsync<AuthBody>(Json, Ct))!.RefreshToken);
+        // A browser's refresh: the new token is in the cookie only.
+        Assert.Null((await response.Content.ReadFromJsonAsync<AuthBody>(Json, Ct))!.RefreshToken);
+        PrivacyRecorder.Current.LearnRefreshToken(RefreshCookie(response));
     }
+
+    [Fact]
+    public async Task A_web_client_gets_the_refresh_token_only_in_the_http_only_cookie()
+    {
+        using var client = await ClientAsync(env);
+        var username = NewUsername();
+        var password = "long enough password";
+
+        using var registered = await client.PostAsJsonAsync("api/auth/register", new { username, email = $"{username}@example.test", password, name = "Web" }, Ct);
+        using var login = await client.PostAsJsonAsync("api/auth/login", new { login = username, password }, Ct);
+
+        foreach (var response in new[] { registered, login })
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
+            var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("refreshToken").ValueKind);
+            Assert.NotEmpty(body.GetProperty("accessToken").GetString()!);
+            var token = RefreshCookie(response);
+            PrivacyRecorder.Current.LearnRefreshToken(token);
+            Assert.DoesNotContain(token, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+    }
+
+    private static string RefreshCookie(HttpResponseMessage response) =>
+        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("refreshToken=", StringComparison.Ordinal)).Split(';')[0]["refreshToken=".Length..];
 
     [Theory]
     [InlineData("")]

@@ -43,6 +43,8 @@ public sealed class ChatValidationTests(TestEnvironment env)
             (HttpMethod.Patch, $"api/chats/{group}", new { title = "" }),
             (HttpMethod.Patch, $"api/chats/{group}", new { avatarUrl = "http://example.com/a.png" }),
             (HttpMethod.Patch, $"api/chats/{group}", new { avatarUrl = "javascript:alert(1)" }),
+            // Avatars come only from uploads: even an https URL is refused (every member's client would fetch it).
+            (HttpMethod.Patch, $"api/chats/{group}", new { avatarUrl = "https://tracker.example/pixel.png" }),
             (HttpMethod.Patch, $"api/chats/{group}", new { isPublic = "yes" }),
             (HttpMethod.Patch, $"api/chats/{theirs}", new { title = "taken over" }),
             (HttpMethod.Delete, $"api/chats/{group}?forEveryone=maybe", null),

@@ -32,7 +32,10 @@ public sealed class ForwardAndSearchTests(TestEnvironment env)
         Assert.All(copies, m => Assert.Equal(a.Id, m.GetProperty("senderId").GetGuid()));
         Assert.All(copies, m => Assert.False(m.GetProperty("readByPeer").GetBoolean()));
         var from = copies[0].GetProperty("forwardedFrom");
-        Assert.Equal((b.Id, g, m1), (from.GetProperty("senderId").GetGuid(), from.GetProperty("chatId").GetGuid(), from.GetProperty("messageId").GetGuid()));
+        // The source is a private group: its id is not shown to the dialog (c is not in it), only the author.
+        Assert.Equal((b.Id, JsonValueKind.Null, m1), (from.GetProperty("senderId").GetGuid(), from.GetProperty("chatId").ValueKind, from.GetProperty("messageId").GetGuid()));
+        // The copy is not the forwarder's words: it cannot be edited.
+        await a.ExpectAsync(HttpStatusCode.UnprocessableEntity, HttpMethod.Patch, $"api/chats/{dialog}/messages/{Id(copies[0])}", new { text = "words b never wrote" });
 
         var retried = await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{dialog}/messages/forward", body);
         Assert.Equal(copies.Select(Id), retried.GetProperty("items").EnumerateArray().Select(Id));
@@ -42,7 +45,7 @@ public sealed class ForwardAndSearchTests(TestEnvironment env)
         var cGroup = await c.CreateGroupAsync();
         var again = (await c.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{cGroup}/messages/forward", new { fromChatId = dialog, messageIds = new[] { Id(copies[1]) } }))
             .GetProperty("items")[0].GetProperty("forwardedFrom");
-        Assert.Equal((b.Id, g, m2), (again.GetProperty("senderId").GetGuid(), again.GetProperty("chatId").GetGuid(), again.GetProperty("messageId").GetGuid()));
+        Assert.Equal((b.Id, JsonValueKind.Null, m2), (again.GetProperty("senderId").GetGuid(), again.GetProperty("chatId").ValueKind, again.GetProperty("messageId").GetGuid()));
         Assert.Equal(JsonValueKind.Null, (await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{g}/messages?limit=1")).GetProperty("items")[0].GetProperty("readByPeer").ValueKind);
 
         // Sources: a private chat I am not in is invisible; a public channel is readable by anyone.
@@ -51,7 +54,8 @@ public sealed class ForwardAndSearchTests(TestEnvironment env)
         await a.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Post, $"api/chats/{dialog}/messages/forward", new { fromChatId = privateGroup, messageIds = new[] { secret } });
         var channel = await o.CreateGroupAsync("channels", isPublic: true);
         var post = await Send(o, channel, "news");
-        await a.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{dialog}/messages/forward", new { fromChatId = channel, messageIds = new[] { post } });
+        var fromChannel = await a.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{dialog}/messages/forward", new { fromChatId = channel, messageIds = new[] { post } });
+        Assert.Equal(channel, fromChannel.GetProperty("items")[0].GetProperty("forwardedFrom").GetProperty("chatId").GetGuid());
 
         // All or nothing: one id of another chat, a deleted one, or one hidden for me fails the whole forward.
         var before = await CountAsync(a, dialog);
