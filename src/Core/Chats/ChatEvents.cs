@@ -38,6 +38,21 @@ public static class ChatEvents
     }
 
     /// <summary>
+    /// Changes a channel's member count without taking an event number: a channel's membership events go only to
+    /// its staff and the member concerned (subscribers do not learn who else subscribes), so they carry no chat
+    /// <c>seq</c> — one would be a gap for everyone else. Returns the current event seq and the new count.
+    /// </summary>
+    public static async Task<(long Seq, int MemberCount)> CountMembersAsync(this DistaHilarDbContext db, Guid chatId, int memberDelta, CancellationToken ct)
+    {
+        var (seq, count) = await db.UpdateChatAsync(
+            chatId,
+            "UPDATE chats SET member_count = member_count + @value WHERE id = @id RETURNING event_seq, member_count",
+            memberDelta,
+            ct);
+        return (seq, (int)count);
+    }
+
+    /// <summary>
     /// A send's (or forward's) one statement before its insert: takes the chat's next <paramref name="count"/> message
     /// and event numbers and its activity time (locking the chat row, so numbers follow commit order, as
     /// <see cref="NextSeqAsync"/>), and moves the sender's read pointer to the last new message (my own messages are

@@ -361,11 +361,9 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             return again is null ? Problem.NotFound("The chat") : (await views.ChatAsync(again, mine, caller.UserId, ct), false);
         }
 
-        var (seq, count) = await db.NextSeqAsync(chat.Id, 1, ct);
-        chat.MemberCount = count;
+        var seq = await AnnounceMembershipAsync(chat, 1, ChatEvents.MemberJoined, new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null), [caller.UserId], ct);
         events.JoinChat(caller.UserId, chat.Id);
         events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
-        events.ToChat(chat.Id, seq, ChatEvents.MemberJoined, new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(ct);
@@ -390,14 +388,47 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             await events.RevokeChatAsync(member.UserId, chat.Id, ct);
         }
 
-        var (seq, count) = await db.NextSeqAsync(chat.Id, -1, ct);
-        chat.MemberCount = count;
         var left = new MemberLeft(chat.Id, member.UserId, removedBy);
-        events.ToChat(chat.Id, seq, ChatEvents.MemberLeft, left);
-        events.ToUser(member.UserId, ChatEvents.MemberLeft, left, chat.Id, seq);
+        var seq = await AnnounceMembershipAsync(chat, -1, ChatEvents.MemberLeft, left, [member.UserId], ct);
+        if (chat.Type != ChatType.Channel)
+        {
+            // Out of the chat's group already: told directly (in a channel the announcement did that).
+            events.ToUser(member.UserId, ChatEvents.MemberLeft, left, chat.Id, seq);
+        }
+
         await db.SaveChangesAsync(ct);
         // Out of the chat, out of its live room (a host hands it on).
         await LiveRooms.LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chat.Id, member.UserId, ct);
+    }
+
+    /// <summary>
+    /// Announces a membership change and adjusts the member count. In groups every member hears it (a chat event with
+    /// the next seq). In a channel subscribers must not learn who else subscribes: only the owner, admins and
+    /// moderators, and the <paramref name="concerned"/> members themselves, get it (each once, no chat seq, kept in
+    /// their own change log). Returns the chat's event seq after the change.
+    /// </summary>
+    internal async Task<long> AnnounceMembershipAsync(Chat chat, int memberDelta, string type, object data, IReadOnlyCollection<Guid> concerned, CancellationToken ct)
+    {
+        if (chat.Type != ChatType.Channel)
+        {
+            var (seq, count) = await db.NextSeqAsync(chat.Id, memberDelta, ct);
+            chat.MemberCount = count;
+            events.ToChat(chat.Id, seq, type, data);
+            return seq;
+        }
+
+        var (current, total) = await db.CountMembersAsync(chat.Id, memberDelta, ct);
+        chat.MemberCount = total;
+        var staff = await db.ChatMembers.AsNoTracking()
+            .Where(m => m.ChatId == chat.Id && m.Role >= ChatRole.Moderator)
+            .Select(m => m.UserId)
+            .ToListAsync(ct);
+        foreach (var userId in staff.Union(concerned))
+        {
+            events.ToUser(userId, type, data, chat.Id);
+        }
+
+        return current;
     }
 
     /// <summary>

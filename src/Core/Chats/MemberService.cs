@@ -88,17 +88,15 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
         await db.ChatBans.Where(b => b.ChatId == chatId && addedIds.Contains(b.UserId)).ExecuteDeleteAsync(ct);
         db.ChatMembers.AddRange(added);
         await db.SaveChangesAsync(ct);
-        var (seq, count) = await db.NextSeqAsync(chatId, added.Count, ct);
-        chat.MemberCount = count;
-        // Everyone in the chat gets this event: profiles as a stranger sees them, never as the one who added them does.
+        // Profiles as a stranger sees them, never as the one who added them does.
         var joined = await views.MembersAsync(added, ChatViews.Everyone, ct);
+        var seq = await chats.AnnounceMembershipAsync(chat, added.Count, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId), addedIds, ct);
         foreach (var member in added)
         {
             events.JoinChat(member.UserId, chatId);
             events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chatId, seq);
         }
 
-        events.ToChat(chatId, seq, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(ct);

@@ -97,13 +97,21 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, R
         return result.IsSuccess ? Done.Value : result.Problem;
     }
 
-    /// <summary>Who reacted (optionally with one emoji), earliest first; members, and anyone for public chats.</summary>
+    /// <summary>
+    /// Who reacted (optionally with one emoji), earliest first; members, and anyone for public groups. In a channel
+    /// only those who may list its members (the staff): a post's reactors would tell subscribers who else subscribes.
+    /// </summary>
     public async Task<Result<Page<ReactorView>>> ListAsync(Caller caller, Guid chatId, Guid messageId, string? emoji, PageRequest page, CancellationToken ct)
     {
         var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
         if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");
+        }
+
+        if (chat.Type == ChatType.Channel && (me is null || !ChatRules.CanListMembers(chat.Type, me.Role)))
+        {
+            return Problem.Forbidden("In a channel only the owner, admins and moderators see who reacted; the counts are on the post.");
         }
 
         if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
