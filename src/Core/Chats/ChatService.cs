@@ -361,9 +361,12 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
             return again is null ? Problem.NotFound("The chat") : (await views.ChatAsync(again, mine, caller.UserId, ct), false);
         }
 
-        var seq = await AnnounceMembershipAsync(chat, 1, ChatEvents.MemberJoined, new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null), [caller.UserId], ct);
-        events.JoinChat(caller.UserId, chat.Id);
-        events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
+        var joined = new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null);
+        await AnnounceMembershipAsync(chat, 1, ChatEvents.MemberJoined, joined, [caller.UserId], ct, async seq =>
+        {
+            events.JoinChat(caller.UserId, chat.Id);
+            events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
+        });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(ct);
@@ -407,18 +410,21 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
     /// moderators, and the <paramref name="concerned"/> members themselves, get it (each once, no chat seq, kept in
     /// their own change log). Returns the chat's event seq after the change.
     /// </summary>
-    internal async Task<long> AnnounceMembershipAsync(Chat chat, int memberDelta, string type, object data, IReadOnlyCollection<Guid> concerned, CancellationToken ct)
+    /// <param name="first">Records that go out before the announcement and carry its seq (the newcomers' <c>chat.created</c>).</param>
+    internal async Task<long> AnnounceMembershipAsync(Chat chat, int memberDelta, string type, object data, IReadOnlyCollection<Guid> concerned, CancellationToken ct, Func<long, Task>? first = null)
     {
         if (chat.Type != ChatType.Channel)
         {
             var (seq, count) = await db.NextSeqAsync(chat.Id, memberDelta, ct);
             chat.MemberCount = count;
+            await (first?.Invoke(seq) ?? Task.CompletedTask);
             events.ToChat(chat.Id, seq, type, data);
             return seq;
         }
 
         var (current, total) = await db.CountMembersAsync(chat.Id, memberDelta, ct);
         chat.MemberCount = total;
+        await (first?.Invoke(current) ?? Task.CompletedTask);
         var staff = await db.ChatMembers.AsNoTracking()
             .Where(m => m.ChatId == chat.Id && m.Role >= ChatRole.Moderator)
             .Select(m => m.UserId)

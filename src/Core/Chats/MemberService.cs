@@ -90,12 +90,14 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
         await db.SaveChangesAsync(ct);
         // Profiles as a stranger sees them, never as the one who added them does.
         var joined = await views.MembersAsync(added, ChatViews.Everyone, ct);
-        var seq = await chats.AnnounceMembershipAsync(chat, added.Count, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId), addedIds, ct);
-        foreach (var member in added)
+        await chats.AnnounceMembershipAsync(chat, added.Count, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId), addedIds, ct, async seq =>
         {
-            events.JoinChat(member.UserId, chatId);
-            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chatId, seq);
-        }
+            foreach (var member in added)
+            {
+                events.JoinChat(member.UserId, chatId);
+                events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chatId, seq);
+            }
+        });
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
