@@ -12,7 +12,7 @@ namespace DistaHilar.SignalREmulator;
 /// The client side: negotiate at <c>/client/negotiate</c>, then a WebSocket at <c>/client/?id=&lt;connectionToken&gt;</c>
 /// speaking the JSON hub protocol; client events go upstream, one ordered queue per connection.
 /// </summary>
-internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upstream, EmulatorOptions options, ILogger log)
+internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upstream, HubNames hubNames, EmulatorOptions options, ILogger log)
 {
     private const string NameIdentifierClaim = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
     private static readonly TimeSpan NegotiationLifetime = TimeSpan.FromMinutes(5);
@@ -25,7 +25,8 @@ internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upst
 
     public async Task NegotiateAsync(HttpContext context)
     {
-        var hub = context.Request.Query["hub"].ToString().ToLowerInvariant();
+        var requestedHub = context.Request.Query["hub"].ToString();
+        var hub = requestedHub.ToLowerInvariant();
         if (hub.Length == 0)
         {
             await Problem(context, StatusCodes.Status400BadRequest, "The hub query parameter is required.");
@@ -45,6 +46,7 @@ internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upst
             connectionId,
             version >= 1 ? NewId(32) : connectionId,
             hub,
+            requestedHub,
             token.Find("nameid", "sub", NameIdentifierClaim),
             token.Claims,
             ClientQuery(context.Request),
@@ -116,6 +118,7 @@ internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upst
 
         var events = Channel.CreateBounded<UpstreamEvent>(new BoundedChannelOptions(options.MaxQueuedMessages) { SingleReader = true });
         registry.Add(connection);
+        hubNames.Connected(connection.Client.RequestedHub);
         log.LogInformation("Connected {Connection} (hub {Hub}, user {User})", connection.Id, connection.Hub, connection.UserId);
         events.Writer.TryWrite(new UpstreamEvent("connections", "connected", """{"type":10}"""u8.ToArray(), null));
         var posting = Task.Run(() => upstream.RunAsync(connection, events.Reader, stopping), CancellationToken.None);
@@ -124,7 +127,8 @@ internal sealed class ClientEndpoint(Auth auth, Registry registry, Upstream upst
 
         registry.Remove(connection);
         log.LogInformation("Disconnected {Connection}{Error}", connection.Id, error is null ? "" : ": " + error);
-        var disconnected = error is null ? """{"type":11}"""u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(new { type = 11, error });
+        // The official service capitalises this body's keys (not the connected one's): apps must read them case-insensitively.
+        var disconnected = error is null ? """{"Type":11}"""u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(new { Type = 11, Error = error });
         events.Writer.TryWrite(new UpstreamEvent("connections", "disconnected", disconnected, null));
         events.Writer.TryComplete();
         await posting;

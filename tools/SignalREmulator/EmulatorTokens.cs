@@ -19,9 +19,12 @@ public static class EmulatorTokens
         return Jwt.Create(accessKey, Claims(ClientUrl(endpoint, hub), lifetime, extra));
     }
 
-    /// <summary>The URL the app's negotiate hands to clients (and the audience of their tokens).</summary>
+    /// <summary>
+    /// The URL the app's negotiate hands to clients (and the audience of their tokens). The hub keeps its casing: the
+    /// service matches it case-insensitively, and the first client's casing is what goes upstream.
+    /// </summary>
     public static string ClientUrl(Uri endpoint, string hub) =>
-        $"{endpoint.GetLeftPart(UriPartial.Authority)}/client/?hub={Uri.EscapeDataString(hub.ToLowerInvariant())}";
+        $"{endpoint.GetLeftPart(UriPartial.Authority)}/client/?hub={Uri.EscapeDataString(hub)}";
 
     private static Dictionary<string, object> Claims(string audience, TimeSpan lifetime, Dictionary<string, object> extra)
     {

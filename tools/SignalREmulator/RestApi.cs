@@ -20,15 +20,17 @@ internal sealed class RestApi(Auth auth, Registry registry, RestCallCounter coun
         var segments = Auth.RawPath(context).Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var method = context.Request.Method;
         counter.Count(Kind(segments, HttpMethods.IsPost(method)));
-        if (segments is ["api", "health"] && (HttpMethods.IsHead(method) || HttpMethods.IsGet(method)))
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK; // a liveness probe: no token needed
-            return;
-        }
 
+        // Every call needs the bearer token, the health probe included (the official emulator answers it 401 without one).
         if (!auth.IsRestCallAllowed(context))
         {
             await Problem(context, StatusCodes.Status401Unauthorized, "The bearer token is missing, invalid, expired or for another URL.");
+            return;
+        }
+
+        if (segments is ["api", "health"] && (HttpMethods.IsHead(method) || HttpMethods.IsGet(method)))
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
             return;
         }
 

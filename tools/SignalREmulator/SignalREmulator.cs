@@ -121,7 +121,8 @@ public sealed class SignalREmulator : IAsyncDisposable
         });
 
         var log = options.LoggerFactory.CreateLogger("SignalREmulator");
-        var upstream = new Upstream(options.UpstreamUrlTemplate, accessKey, options.UpstreamTimeout, log);
+        var hubNames = new HubNames();
+        var upstream = new Upstream(options.UpstreamUrlTemplate, accessKey, options.UpstreamTimeout, hubNames, log);
         try
         {
             await app.StartAsync(ct);
@@ -143,7 +144,7 @@ public sealed class SignalREmulator : IAsyncDisposable
             registry.Load(stateFile);
         }
 
-        clients = new ClientEndpoint(auth, registry, upstream, options, log);
+        clients = new ClientEndpoint(auth, registry, upstream, hubNames, options, log);
         var restCalls = new RestCallCounter();
         rest = new RestApi(auth, registry, restCalls, log);
         log.LogInformation("SignalR emulator listening on {Endpoint}, upstream {Upstream}", endpoint, options.UpstreamUrlTemplate ?? "(none)");

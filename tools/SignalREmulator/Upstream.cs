@@ -13,7 +13,7 @@ internal sealed record UpstreamEvent(string Category, string Event, byte[] Body,
 internal sealed record UpstreamResult(byte[]? Body, string? Error);
 
 /// <summary>Posts client events to the app's upstream URL, signed the way the service signs them.</summary>
-internal sealed class Upstream(string? template, string accessKey, TimeSpan timeout, ILogger log) : IDisposable
+internal sealed class Upstream(string? template, string accessKey, TimeSpan timeout, HubNames hubNames, ILogger log) : IDisposable
 {
     private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -59,13 +59,14 @@ internal sealed class Upstream(string? template, string accessKey, TimeSpan time
             return new UpstreamResult(null, "No upstream is configured for this hub.");
         }
 
-        var url = template.Replace("{hub}", Uri.EscapeDataString(client.Hub), StringComparison.OrdinalIgnoreCase)
+        var hub = hubNames.Upstream(client.Hub);
+        var url = template.Replace("{hub}", Uri.EscapeDataString(hub), StringComparison.OrdinalIgnoreCase)
             .Replace("{category}", e.Category, StringComparison.OrdinalIgnoreCase)
             .Replace("{event}", Uri.EscapeDataString(e.Event), StringComparison.OrdinalIgnoreCase);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(e.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("X-ASRS-Connection-Id", client.ConnectionId);
-        request.Headers.TryAddWithoutValidation("X-ASRS-Hub", client.Hub);
+        request.Headers.TryAddWithoutValidation("X-ASRS-Hub", hub);
         request.Headers.TryAddWithoutValidation("X-ASRS-Category", e.Category);
         request.Headers.TryAddWithoutValidation("X-ASRS-Event", e.Event);
         request.Headers.TryAddWithoutValidation("X-ASRS-Signature", Signature(accessKey, client.ConnectionId));

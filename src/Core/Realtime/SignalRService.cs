@@ -82,7 +82,10 @@ public sealed class SignalRService(HttpClient http, SignalRSetup setup, IOptions
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
         var connection = Require();
-        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(connection.ServerEndpoint, $"api/health?api-version={ApiVersion}"));
+        var url = new Uri(connection.ServerEndpoint, $"api/health?api-version={ApiVersion}");
+        using var request = new HttpRequestMessage(HttpMethod.Head, url);
+        // The service takes the probe without a token, the official emulator answers 401: send one, as on every call.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await setup.Tokens!.ForRestAsync(url, ct));
         using var response = await http.SendAsync(request, ct);
         return response.IsSuccessStatusCode;
     }

@@ -162,7 +162,8 @@ public sealed class EmulatorTests : IAsyncLifetime
     {
         const string send = "api/hubs/chat/:send?api-version=2022-11-01";
 
-        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(emulator.Endpoint, "api/health")), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(emulator.Endpoint, "api/health")), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(HttpMethod.Head, "api/health?api-version=2022-11-01"));
         Assert.Equal(HttpStatusCode.NotFound, await CallAsync(HttpMethod.Get, "api/nothing/here"));
         Assert.Equal(HttpStatusCode.BadRequest, await CallAsync(HttpMethod.Post, send, new StringContent("{not json", Encoding.UTF8, "application/json")));
         Assert.Equal(HttpStatusCode.BadRequest, await CallAsync(HttpMethod.Post, send, new StringContent("""{"arguments":[]}""", Encoding.UTF8, "application/json")));
@@ -204,15 +205,47 @@ public sealed class EmulatorTests : IAsyncLifetime
         foreach (var call in new[] { connected, disconnected })
         {
             Assert.Equal(signature, call.Header("X-ASRS-Signature"));
-            Assert.Equal("chat", call.Header("X-ASRS-Hub"));
+            Assert.Equal("Chat", call.Header("X-ASRS-Hub")); // as the first client spelled it
             Assert.Equal("ivan", call.Header("X-ASRS-User-Id"));
             Assert.Equal("connections", call.Header("X-ASRS-Category"));
             Assert.StartsWith("application/json", call.Header("Content-Type"), StringComparison.Ordinal);
         }
 
         Assert.Equal(10, JsonDocument.Parse(connected.Body).RootElement.GetProperty("type").GetInt32());
-        Assert.Equal(11, JsonDocument.Parse(disconnected.Body).RootElement.GetProperty("type").GetInt32());
+        // Capitalised, as the official emulator writes it.
+        Assert.Equal(11, JsonDocument.Parse(disconnected.Body).RootElement.EnumerateObject().Single(p => p.Name == "Type").Value.GetInt32());
+        Assert.DoesNotContain("\"type\"", disconnected.Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, await CallAsync(HttpMethod.Head, $"api/hubs/chat/connections/{id}?api-version=2022-11-01"));
+    }
+
+    [Fact]
+    public async Task The_hub_goes_upstream_as_its_first_client_spelled_it_and_matches_in_any_casing()
+    {
+        var first = await ConnectAsync("uma", hub: "Chat");
+        var second = await ConnectAsync("vic", hub: "chat");
+
+        var call = await UpstreamCallAsync(c => c.Event == "connected" && c.Header("X-ASRS-User-Id") == "vic");
+        Assert.Equal("Chat", call.Header("X-ASRS-Hub"));
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync("api/hubs/CHAT/:send?api-version=2022-11-01", "to both"));
+        Assert.Equal("to both", await first.NextAsync());
+        Assert.Equal("to both", await second.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_connection_closed_for_an_error_is_reported_upstream_with_capitalised_keys()
+    {
+        var (socket, connectionId) = await RawConnectAsync(emulator, "walt");
+        using (socket)
+        {
+            Assert.Equal("{}", await HandshakeAsync(socket, """{"protocol":"json","version":1}"""));
+            await socket.SendAsync(Encoding.UTF8.GetBytes("{not json\u001e"), WebSocketMessageType.Text, true, Ct);
+
+            var call = await UpstreamCallAsync(c => c.Event == "disconnected" && c.Header("X-ASRS-Connection-Id") == connectionId);
+            using var body = JsonDocument.Parse(call.Body);
+            Assert.Equal(["Type", "Error"], body.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(11, body.RootElement.GetProperty("Type").GetInt32());
+            Assert.Contains("not valid JSON", body.RootElement.GetProperty("Error").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -362,10 +395,10 @@ public sealed class EmulatorTests : IAsyncLifetime
         }
     }
 
-    private async Task<Client> ConnectAsync(string user)
+    private async Task<Client> ConnectAsync(string user, string hub = "Chat")
     {
         // Exactly what the app's negotiate answers: { url, accessToken }.
-        var (url, accessToken) = emulator.ClientAccess("Chat", user);
+        var (url, accessToken) = emulator.ClientAccess(hub, user);
         var connection = new HubConnectionBuilder()
             .WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken))
             .Build();

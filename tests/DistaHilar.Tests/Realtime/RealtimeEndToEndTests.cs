@@ -115,6 +115,62 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upstream_calls_naming_the_hub_in_another_casing_are_served_other_hubs_refused()
+    {
+        using var client = AccountsApi.Client(app!.BaseAddress);
+        var user = await AccountsApi.RegisterAsync(client);
+
+        // The official emulator names the hub upstream as its first client spelled it: here that client says "Chat".
+        var (url, token) = emulator!.ClientAccess("Chat", user.Id.ToString());
+        await using var hub = new HubConnectionBuilder().WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
+        await hub.StartAsync(Ct);
+
+        // Through the app's hub methods (a 400 from the upstream would surface as "Invocation failed, status code 400").
+        var error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>("nonsense", new { chatId = Guid.NewGuid() }, Ct));
+        Assert.Contains("The hub method 'nonsense' was not found.", error.Message, StringComparison.Ordinal);
+
+        async Task<HttpStatusCode> UpstreamAsync(string hubName)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/signalr/connections/disconnected") { Content = JsonContent.Create(new { Type = 11 }) };
+            request.Headers.Add("X-ASRS-Connection-Id", "c-" + hubName);
+            request.Headers.Add("X-ASRS-Hub", hubName);
+            request.Headers.Add("X-ASRS-Signature", UpstreamSignature.For(emulator.AccessKey, "c-" + hubName));
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await UpstreamAsync("CHAT"));
+        Assert.Equal(HttpStatusCode.BadRequest, await UpstreamAsync("other"));
+    }
+
+    [Fact]
+    public async Task A_disconnect_with_the_official_emulators_capitalised_body_takes_the_user_offline()
+    {
+        using var client = AccountsApi.Client(app!.BaseAddress);
+        var user = await AccountsApi.RegisterAsync(client);
+        var viewer = await AccountsApi.RegisterAsync(client);
+        await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
+        await db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, connected_at) VALUES ('official-1', '{user.Id}', now())").ExecuteNonQueryAsync(Ct);
+        async Task<string?> StatusAsync() =>
+            (await (await client.SendAsync(AccountsApi.Authorized(HttpMethod.Get, $"api/users/{user.Id}", viewer.Auth.AccessToken), Ct)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("presence").GetProperty("status").GetString();
+        Assert.Equal("online", await StatusAsync());
+
+        // Exactly what the official emulator posts: capitalised keys, its hub spelling.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/signalr/connections/disconnected")
+        {
+            Content = new StringContent("""{"Type":11,"Error":"Connection closed with an error."}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-ASRS-Connection-Id", "official-1");
+        request.Headers.Add("X-ASRS-Hub", "Chat");
+        request.Headers.Add("X-ASRS-User-Id", user.Id.ToString());
+        request.Headers.Add("X-ASRS-Signature", UpstreamSignature.For(emulator!.AccessKey, "official-1"));
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("offline", await StatusAsync());
+    }
+
+    [Fact]
     public async Task Negotiate_needs_an_access_token()
     {
         using var client = new HttpClient { BaseAddress = app!.BaseAddress };

@@ -62,6 +62,52 @@ public sealed class UpstreamSignatureTests
     }
 }
 
+public sealed class UpstreamMessagesTests
+{
+    [Fact]
+    public void Invocations_are_read_whatever_the_casing_of_their_field_names()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"Type":1,"InvocationId":"7","Target":"typing","Arguments":[{"chatId":"c"}]}""");
+
+        var invocation = UpstreamMessages.Invocation(doc.RootElement);
+
+        Assert.Equal("7", invocation.InvocationId);
+        Assert.Equal("typing", invocation.Target);
+        Assert.Equal("c", Assert.Single(invocation.Arguments).GetProperty("chatId").GetString());
+    }
+
+    [Fact]
+    public void Fields_of_the_wrong_type_count_as_absent()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"type":1,"invocationId":7,"target":["typing"],"arguments":{}}""");
+
+        var invocation = UpstreamMessages.Invocation(doc.RootElement);
+
+        Assert.Null(invocation.InvocationId);
+        Assert.Equal("", invocation.Target);
+        Assert.Empty(invocation.Arguments);
+    }
+
+    [Fact]
+    public void The_disconnect_error_is_read_from_either_casing()
+    {
+        Assert.Equal("gone", UpstreamMessages.ConnectionError("""{"Type":11,"Error":"gone"}"""u8));
+        Assert.Equal("gone", UpstreamMessages.ConnectionError("""{"type":11,"error":"gone"}"""u8));
+        Assert.Null(UpstreamMessages.ConnectionError("""{"type":11}"""u8));
+        Assert.Null(UpstreamMessages.ConnectionError("not json"u8));
+        Assert.Null(UpstreamMessages.ConnectionError(""u8));
+    }
+
+    [Theory]
+    [InlineData("chat", true)]
+    [InlineData("Chat", true)]
+    [InlineData("CHAT", true)]
+    [InlineData(null, true)]
+    [InlineData("other", false)]
+    public void Hub_names_match_case_insensitively(string? header, bool ours) =>
+        Assert.Equal(ours, UpstreamMessages.IsOurHub(header, "chat"));
+}
+
 public sealed class ServiceTokenTests
 {
     [Fact]
