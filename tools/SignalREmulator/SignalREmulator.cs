@@ -152,8 +152,8 @@ public sealed class SignalREmulator : IAsyncDisposable
     }
 
     /// <summary>The URL and token an app's negotiate hands a client: the same pair the Azure SDKs produce.</summary>
-    public (string Url, string AccessToken) ClientAccess(string hub, string? userId, TimeSpan? lifetime = null) =>
-        (EmulatorTokens.ClientUrl(Endpoint, hub), EmulatorTokens.ForClient(AccessKey, Endpoint, hub, userId, lifetime ?? TimeSpan.FromHours(1)));
+    public (string Url, string AccessToken) ClientAccess(string hub, string? userId, TimeSpan? lifetime = null, IReadOnlyDictionary<string, string>? claims = null) =>
+        (EmulatorTokens.ClientUrl(Endpoint, hub), EmulatorTokens.ForClient(AccessKey, Endpoint, hub, userId, lifetime ?? TimeSpan.FromHours(1), claims));
 
     /// <summary>A REST token for one request URL.</summary>
     public string RestToken(Uri requestUrl, TimeSpan? lifetime = null) =>

@@ -121,7 +121,8 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
         var user = await AccountsApi.RegisterAsync(client);
 
         // The official emulator names the hub upstream as its first client spelled it: here that client says "Chat".
-        var (url, token) = emulator!.ClientAccess("Chat", user.Id.ToString());
+        // The token carries the session like the app's negotiate (a connection without a live session is refused).
+        var (url, token) = emulator!.ClientAccess("Chat", user.Id.ToString(), claims: new Dictionary<string, string> { ["sid"] = SessionEndTests.SessionOf(user.Auth.AccessToken).ToString() });
         await using var hub = new HubConnectionBuilder().WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
         await hub.StartAsync(Ct);
 
@@ -150,7 +151,7 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
         var user = await AccountsApi.RegisterAsync(client);
         var viewer = await AccountsApi.RegisterAsync(client);
         await using var db = NpgsqlDataSource.Create((await env.ServersAsync()).Postgres.DirectConnectionString);
-        await db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, connected_at) VALUES ('official-1', '{user.Id}', now())").ExecuteNonQueryAsync(Ct);
+        await db.CreateCommand($"INSERT INTO user_connections (connection_id, user_id, session_id, connected_at) SELECT 'official-1', user_id, id, now() FROM sessions WHERE user_id = '{user.Id}'").ExecuteNonQueryAsync(Ct);
         async Task<string?> StatusAsync() =>
             (await (await client.SendAsync(AccountsApi.Authorized(HttpMethod.Get, $"api/users/{user.Id}", viewer.Auth.AccessToken), Ct)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("presence").GetProperty("status").GetString();
         Assert.Equal("online", await StatusAsync());
