@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, Node/npm and the
+# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, coturn, Node/npm and the
 # repo's pinned npm devDependencies, Azurite and the SignalR JS client (npm ci). Idempotent and quiet: installs only
 # what is missing and says what it did.
 # CI machines start fresh, so .ci/run calls this before the tests.
@@ -28,12 +28,17 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v setpriv >/dev/null || missing+=(util-linux) # runs postgres/pgbouncer as the postgres user when we are root
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg) # media processing: video posters, durations, waveforms
+command -v turnserver >/dev/null || missing+=(coturn) # the dev stack's TURN server for calls (tools/LocalServices/TurnServer.cs)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   # Update the package lists once, and only when something has to be installed.
   quietly "${as_root[@]}" apt-get update -qq
   quietly "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   did+=("apt-get install ${missing[*]}")
+  # The package enables a system-wide TURN server on all interfaces; ./dev.sh runs its own on loopback instead.
+  if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
+    quietly "${as_root[@]}" systemctl disable --now coturn
+  fi
 fi
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"

@@ -7,21 +7,24 @@ using Emulator = DistaHilar.SignalREmulator.SignalREmulator;
 namespace DistaHilar.Dev;
 
 /// <summary>
-/// The local services, the SignalR Service emulator (its upstream pointed at the app) and the function app running
-/// under the DevHost, wired to them.
+/// The local services, the SignalR Service emulator (its upstream pointed at the app), a TURN server (coturn, whose
+/// secret the app signs TURN credentials with) and the function app running under the DevHost, wired to them.
 /// </summary>
 public sealed class DevEnvironment : IAsyncDisposable
 {
-    private DevEnvironment(LocalServers services, Emulator signalR, FunctionsDevHost host)
+    private DevEnvironment(LocalServers services, Emulator signalR, TurnServer turn, FunctionsDevHost host)
     {
         Services = services;
         SignalR = signalR;
+        Turn = turn;
         Host = host;
     }
 
     public LocalServers Services { get; }
 
     public Emulator SignalR { get; }
+
+    public TurnServer Turn { get; }
 
     public FunctionsDevHost Host { get; }
 
@@ -46,8 +49,10 @@ public sealed class DevEnvironment : IAsyncDisposable
     {
         var services = await LocalServers.StartAsync(loggerFactory, ct);
         Emulator? signalR = null;
+        TurnServer? turn = null;
         try
         {
+            turn = await TurnServer.StartAsync(log: loggerFactory.CreateLogger("coturn"), ct: ct);
             // The emulator needs the app's upstream URL before the app exists, so the app's port is fixed first.
             var port = httpPort == 0 ? FreePort.Next() : httpPort;
             signalR = await Emulator.StartAsync(new EmulatorOptions
@@ -59,6 +64,11 @@ public sealed class DevEnvironment : IAsyncDisposable
             {
                 ["SignalR__ConnectionString"] = signalR.ConnectionString,
             };
+            foreach (var (key, value) in turn.AppSettings)
+            {
+                settings[key] = value;
+            }
+
             foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
             {
                 settings[key] = value;
@@ -72,13 +82,18 @@ public sealed class DevEnvironment : IAsyncDisposable
                 ReadLocalSettings = readLocalSettings,
                 LoggerFactory = loggerFactory,
             }, ct);
-            return new DevEnvironment(services, signalR, host);
+            return new DevEnvironment(services, signalR, turn, host);
         }
         catch
         {
             if (signalR is not null)
             {
                 await signalR.DisposeAsync();
+            }
+
+            if (turn is not null)
+            {
+                await turn.DisposeAsync();
             }
 
             await services.DisposeAsync();
@@ -90,6 +105,7 @@ public sealed class DevEnvironment : IAsyncDisposable
     {
         await Host.DisposeAsync();
         await SignalR.DisposeAsync();
+        await Turn.DisposeAsync();
         await Services.DisposeAsync();
     }
 }

@@ -53,6 +53,11 @@ foreach (var process in stack.Services.Processes)
     registry.Record(process);
 }
 
+if (stack.Turn.Tracked is { } turn)
+{
+    registry.Record(turn);
+}
+
 registry.Record(new TrackedProcess("worker", stack.Host.WorkerProcessId, "dotnet", stack.Host.WorkerId, 15));
 
 var api = new Uri(stack.Host.BaseAddress, stack.Host.RoutePrefix + "/");
@@ -64,6 +69,7 @@ Console.WriteLine($"""
       PostgreSQL  {Redacted(stack.Services.Postgres.DirectConnectionString)} (direct; the app goes through PgBouncer on port {stack.Services.PgBouncer.Port})
       Azurite     blob {stack.Services.Azurite.BlobEndpoint}  queue {stack.Services.Azurite.QueueEndpoint}
       SignalR     {stack.SignalR.Endpoint} (emulator, serverless; clients negotiate at {new Uri(api, "negotiate")})
+      TURN        turn:127.0.0.1:{stack.Turn.Port} (coturn, UDP and TCP; credentials from {new Uri(api, "calls/ice-servers")})
     Press Ctrl-C to stop.
 
     """);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DistaHilar.Core.Common;
 
 namespace DistaHilar.Core.Calls;
@@ -61,8 +62,15 @@ public sealed record CallSignal(Guid CallId, Guid FromUserId, string Kind, JsonE
 /// <summary>One entry of <c>RTCConfiguration.iceServers</c>.</summary>
 public sealed record IceServer(IReadOnlyList<string> Urls, string? Username = null, string? Credential = null);
 
-/// <summary><c>GET /api/calls/ice-servers</c>: TURN credentials stop working at <see cref="ExpiresAt"/>.</summary>
-public sealed record IceServers(IReadOnlyList<IceServer> Servers, DateTimeOffset? ExpiresAt);
+/// <summary>
+/// <c>GET /api/calls/ice-servers</c>: <c>iceServers</c>, the name <c>RTCConfiguration</c> takes, so clients pass it
+/// straight through. TURN credentials stop working at <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record IceServers([property: JsonPropertyName("iceServers")] IReadOnlyList<IceServer> Entries, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>The same list under its first name, kept for one release (deprecated in openapi.yaml).</summary>
+    public IReadOnlyList<IceServer> Servers => Entries;
+}
 
 /// <summary>The record of a call in its dialog (a service message, <c>message.call</c>).</summary>
 public sealed record CallSummary(Guid CallId, string Status, bool Video, int? DurationSeconds, string? EndReason);

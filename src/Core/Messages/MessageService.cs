@@ -119,14 +119,28 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
     }
 
     /// <summary>
-    /// Newest first. <paramref name="before"/> / <paramref name="after"/> / <paramref name="around"/> a message id
-    /// (at most one); each page is one index range scan on (chat_id, seq), so its cost does not depend on depth.
+    /// Newest first. <paramref name="before"/> / <paramref name="after"/> / <paramref name="around"/> a message id, or
+    /// the opaque <see cref="PageRequest.Cursor"/> of an earlier page (at most one of the four); each page is one index
+    /// range scan on (chat_id, seq), so its cost does not depend on depth. <c>nextCursor</c> always continues in the
+    /// list's order, to the messages older than the page's last (oldest) one, and is null when there are none.
     /// </summary>
-    public async Task<Result<IReadOnlyList<MessageView>>> HistoryAsync(Caller caller, Guid chatId, Guid? before, Guid? after, Guid? around, int limit, CancellationToken ct)
+    public async Task<Result<Page<MessageView>>> HistoryAsync(Caller caller, Guid chatId, Guid? before, Guid? after, Guid? around, PageRequest request, CancellationToken ct)
     {
-        if (new[] { before, after, around }.Count(a => a is not null) > 1)
+        if (new object?[] { before, after, around, request.Cursor }.Count(a => a is not null) > 1)
         {
-            return Problem.Validation("before", "Use at most one of before, after and around.");
+            return Problem.Validation("before", "Use at most one of before, after, around and cursor.");
+        }
+
+        long? cursorSeq = null;
+        if (request.Cursor is { } text)
+        {
+            var key = Cursor.Decode<HistoryCursor>(text);
+            if (!key.IsSuccess)
+            {
+                return key.Problem;
+            }
+
+            cursorSeq = key.Value.Before;
         }
 
         var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
@@ -135,7 +149,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return Problem.NotFound("The chat");
         }
 
-        long? anchor = null;
+        long? anchor = cursorSeq;
         if ((before ?? after ?? around) is { } anchorId)
         {
             anchor = await db.Messages.Where(m => m.Id == anchorId && m.ChatId == chatId).Select(m => (long?)m.Seq).FirstOrDefaultAsync(ct);
@@ -145,37 +159,50 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             }
         }
 
+        var limit = request.Limit;
         var me = caller.UserId;
         var live = db.Messages.AsNoTracking()
             .Where(m => m.ChatId == chatId && m.DeletedAt == null)
             .Where(m => !db.HiddenMessages.Any(h => h.UserId == me && h.MessageId == m.Id));
         List<Message> page;
+        bool older;
         if (after is not null)
         {
             page = await live.Where(m => m.Seq > anchor).OrderBy(m => m.Seq).Take(limit).ToListAsync(ct);
             page.Reverse();
+            // The only page whose continuation is not fetched with it: older than its oldest is the other direction.
+            var oldest = page.Count > 0 ? page[^1].Seq : (long?)null;
+            older = oldest is not null && await live.AnyAsync(m => m.Seq < oldest, ct);
         }
         else if (around is not null)
         {
             var newer = await live.Where(m => m.Seq > anchor).OrderBy(m => m.Seq).Take(limit / 2).ToListAsync(ct);
-            var older = await live.Where(m => m.Seq <= anchor).OrderByDescending(m => m.Seq).Take(limit - newer.Count).ToListAsync(ct);
+            var olderRows = await live.Where(m => m.Seq <= anchor).OrderByDescending(m => m.Seq).Take(limit - newer.Count + 1).ToListAsync(ct);
+            older = olderRows.Count > limit - newer.Count;
             newer.Reverse();
-            page = [.. newer, .. older];
+            page = [.. newer, .. olderRows.Take(limit - newer.Count)];
         }
         else
         {
-            var query = before is null ? live : live.Where(m => m.Seq < anchor);
-            page = await query.OrderByDescending(m => m.Seq).Take(limit).ToListAsync(ct);
+            // before a message, or a cursor: both are "older than this seq"; one more row tells whether a next page exists.
+            var query = anchor is null ? live : live.Where(m => m.Seq < anchor);
+            page = await query.OrderByDescending(m => m.Seq).Take(limit + 1).ToListAsync(ct);
+            older = page.Count > limit;
+            if (older)
+            {
+                page.RemoveAt(page.Count - 1);
+            }
         }
 
+        var next = older ? Cursor.Encode(new HistoryCursor(page[^1].Seq)) : null;
         var views = await ViewsAsync(db, store, page, me, ct);
         if (chat.Type != ChatType.Dialog || views.Count == 0)
         {
-            return views;
+            return new Page<MessageView>(views, next);
         }
 
         var peerRead = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId != me).Select(m => (long?)m.ReadSeq).FirstOrDefaultAsync(ct) ?? 0;
-        return views.Select(v => v with { ReadByPeer = v.Seq <= peerRead }).ToList();
+        return new Page<MessageView>(views.Select(v => v with { ReadByPeer = v.Seq <= peerRead }).ToList(), next);
     }
 
     /// <summary>A page of messages as the viewer sees them: reply previews, reactions and media in one query each, never per message.</summary>
@@ -264,4 +291,7 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         var media = await MessageAttachments.ForAsync(db, store, [message], ct);
         return View(message, replyTo, media: media.GetValueOrDefault(message.Id));
     }
+
+    /// <summary>The history's keyset: messages older than this chat seq.</summary>
+    private sealed record HistoryCursor(long Before);
 }

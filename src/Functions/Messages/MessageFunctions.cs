@@ -30,9 +30,9 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
         return list.CreatedOrOk(_ => $"/api/chats/{chatId}/messages");
     }
 
-    /// <summary>Newest first; <c>?before=</c>, <c>?after=</c> or <c>?around=</c> a message id, and <c>?limit=</c>.</summary>
+    /// <summary>Newest first; <c>?before=</c>, <c>?after=</c> or <c>?around=</c> a message id, or <c>?cursor=</c>, and <c>?limit=</c>.</summary>
     [Function("ListMessages")]
-    public async Task<Results<Ok<ItemList<MessageView>>, ApiProblem>> List(
+    public async Task<Results<Ok<Page<MessageView>>, ApiProblem>> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}/messages")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var page = request.Page();
@@ -51,8 +51,7 @@ public sealed class MessageFunctions(MessageService messages, MessageEdits edits
             return new ApiProblem(problem);
         }
 
-        var result = await messages.HistoryAsync(context.Caller(), chatId, anchors["before"], anchors["after"], anchors["around"], page.Value!.Limit, ct);
-        return result.IsSuccess ? TypedResults.Ok(new ItemList<MessageView>(result.Value)) : new ApiProblem(result.Problem);
+        return (await messages.HistoryAsync(context.Caller(), chatId, anchors["before"], anchors["after"], anchors["around"], page.Value!, ct)).OkOr();
     }
 
     /// <summary>Moves my read pointer forward (never back); answers where it is and what is still unread.</summary>

@@ -181,7 +181,8 @@ public sealed class CallTests(TestEnvironment env)
 
         var ice = await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/calls/ice-servers");
 
-        var servers = ice.GetProperty("servers");
+        var servers = ice.GetProperty("iceServers");
+        Assert.Equal(servers.GetRawText(), ice.GetProperty("servers").GetRawText()); // the deprecated alias
         Assert.Equal("stun:stun.test.invalid:3478", servers[0].GetProperty("urls")[0].GetString());
         var turn = servers[1];
         Assert.Equal(2, turn.GetProperty("urls").GetArrayLength());

@@ -82,10 +82,71 @@ public sealed class DeepHistoryTests(TestEnvironment env)
 
         Assert.Equal(expected, forward);
 
+        // With nextCursor, as every other list pages: the same messages once, in order, then null.
+        var walked = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{chatId}/messages?limit=100" + (cursor is null ? "" : $"&cursor={cursor}"));
+            walked.AddRange(page.GetProperty("items").EnumerateArray().Select(Seq));
+            cursor = page.GetProperty("nextCursor").GetString();
+            Assert.True(++pages <= (expected.Count / 100) + 1, "nextCursor must end");
+        }
+        while (cursor is not null);
+
+        walked.Reverse();
+        Assert.Equal(expected, walked);
+
         // Deep in the chat, around a message: a skips what a hid, b (who hid nothing) sees it.
         var around = $"limit=4&around={await IdOfSeqAsync(chatId, 1555)}";
         Assert.Equal([1557L, 1556, 1555, 1553], (await PageAsync(a, chatId, around)).Select(Seq));
         Assert.Equal([1557L, 1556, 1555, 1554], (await PageAsync(b, chatId, around)).Select(Seq));
+    }
+
+    [Fact]
+    public async Task Next_cursor_pages_end_exactly_and_follow_every_way_in()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var a = await ChatUser.RegisterAsync(http);
+        var chatId = await a.CreateGroupAsync();
+        var sent = new List<Guid>();
+        for (var i = 1; i <= 10; i++)
+        {
+            sent.Add(Id(await a.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{chatId}/messages", new { text = $"m{i}", clientMessageId = Guid.NewGuid().ToString() })));
+        }
+
+        async Task<(List<Guid> Ids, string? Next)> ListAsync(string query)
+        {
+            var page = await a.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/chats/{chatId}/messages?{query}");
+            return (page.GetProperty("items").EnumerateArray().Select(Id).ToList(), page.GetProperty("nextCursor").GetString());
+        }
+
+        // Ten messages: limit 5 ends in exactly two pages.
+        var first = await ListAsync("limit=5");
+        Assert.Equal(sent[5..].AsEnumerable().Reverse(), first.Ids);
+        Assert.NotNull(first.Next);
+
+        // A message sent meanwhile does not shift the pages.
+        await a.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{chatId}/messages", new { text = "late", clientMessageId = Guid.NewGuid().ToString() });
+        var second = await ListAsync($"limit=5&cursor={first.Next}");
+        Assert.Equal(sent[..5].AsEnumerable().Reverse(), second.Ids);
+        Assert.Null(second.Next); // the last page says so itself: no empty page after it
+
+        // before, around and after pages hand out the cursor for what is older than their oldest item.
+        var before = await ListAsync($"limit=2&before={sent[5]}");
+        Assert.Equal([sent[4], sent[3]], before.Ids);
+        Assert.Equal([sent[2], sent[1]], (await ListAsync($"limit=2&cursor={before.Next}")).Ids);
+        var around = await ListAsync($"limit=3&around={sent[5]}");
+        Assert.Equal([sent[6], sent[5], sent[4]], around.Ids);
+        Assert.Equal([sent[3], sent[2], sent[1]], (await ListAsync($"limit=3&cursor={around.Next}")).Ids);
+        var after = await ListAsync($"limit=2&after={sent[5]}");
+        Assert.Equal([sent[7], sent[6]], after.Ids);
+        Assert.Equal([sent[5], sent[4]], (await ListAsync($"limit=2&cursor={after.Next}")).Ids);
+
+        await a.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"api/chats/{chatId}/messages?cursor=not-a-cursor");
+        await a.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"api/chats/{chatId}/messages?cursor={first.Next}&before={sent[3]}");
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
