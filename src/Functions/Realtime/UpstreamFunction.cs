@@ -17,6 +17,8 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
 {
     private const char RecordSeparator = '\u001e';
 
+    private const int MaxInvocationBytes = 64 * 1024;
+
     [Function("SignalRUpstream")]
     public async Task<Results<Ok, ContentHttpResult, ApiProblem>> Upstream(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "signalr/{category}/{event}")] HttpRequest request,
@@ -45,7 +47,7 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
             return TypedResults.Ok();
         }
 
-        if (category != "messages" || request.ContentLength > 64 * 1024)
+        if (category != "messages" || request.ContentLength > MaxInvocationBytes)
         {
             return new ApiProblem(Problem.Validation("category", "Only connections and messages (up to 64 KiB) are accepted."));
         }
@@ -55,8 +57,26 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
         List<JsonElement> arguments;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            // Read whole (it is small) and checked like any body: arguments are read as text by the hub methods, so
+            // broken UTF-8, a lone surrogate or a NUL must be refused here rather than fail there.
+            var json = await ReadLimitedAsync(request.Body, ct);
+            if (json is null)
+            {
+                return new ApiProblem(Problem.TooLarge("An invocation may be at most 64 KiB."));
+            }
+
+            if (TextInput.CheckJson(json) is { } bad)
+            {
+                return new ApiProblem(bad);
+            }
+
+            using var body = JsonDocument.Parse(json);
             var root = body.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new ApiProblem(Problem.Validation("body", "The invocation must be a JSON object."));
+            }
+
             invocationId = root.TryGetProperty("invocationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
             target = root.TryGetProperty("target", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
             if (!string.Equals(target, @event, StringComparison.Ordinal))
@@ -86,5 +106,24 @@ public sealed class UpstreamFunction(SignalRSetup setup, PresenceTracker presenc
             ? JsonSerializer.Serialize(new { type = 3, invocationId, result = (object?)null })
             : JsonSerializer.Serialize(new { type = 3, invocationId, error = result.Problem.Title });
         return TypedResults.Text(completion + RecordSeparator, "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>The body, or null when it passes the limit (a chunked body has no Content-Length to check first).</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxInvocationBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 }
