@@ -10,5 +10,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.Logging.UseHostJsonLogLevels(Path.Combine(AppContext.BaseDirectory, "host.json"));
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
+builder.UseMiddleware<RouteInputMiddleware>();
 builder.Services.AddDistaHilarCore(builder.Configuration);
 builder.Build().Run();

@@ -211,11 +211,12 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var app = builder.Build();
 
         gateway = new HttpGateway(channel, new Uri(init.Capabilities["HttpUri"]), options.HttpTimeout, options.LoggerFactory.CreateLogger("DevHost.Http"));
+        var order = 0;
         foreach (var function in Functions)
         {
             if (function.Trigger is HttpTrigger trigger)
             {
-                gateway.Map(app, hostJson.RoutePrefix, function, trigger);
+                gateway.Map(app, hostJson.RoutePrefix, function, trigger, order++);
             }
         }
 

@@ -37,12 +37,18 @@ internal sealed class HttpGateway(WorkerChannel channel, Uri workerHttpUri, Time
 
     public void Dispose() => worker.Dispose();
 
-    public void Map(IEndpointRouteBuilder routes, string routePrefix, FunctionDescriptor function, HttpTrigger trigger)
+    /// <summary>
+    /// Maps one HTTP trigger. <paramref name="order"/> is its place in the function list: like the Functions host, whose
+    /// route table is first-match in registration order with no ASP.NET Core precedence (a literal segment does not beat
+    /// a parameter), the earlier function wins when two routes match, so an app that relies on precedence fails here too.
+    /// Route constraints are the host's: a path they refuse never reaches the worker (404, no body).
+    /// </summary>
+    public void Map(IEndpointRouteBuilder routes, string routePrefix, FunctionDescriptor function, HttpTrigger trigger, int order)
     {
         var pattern = "/" + string.Join('/', new[] { routePrefix, trigger.Route.Trim('/') }.Where(p => p.Length > 0));
         RequestDelegate handler = context => ForwardAsync(context, function);
         var endpoint = trigger.Methods.Count == 0 ? routes.Map(pattern, handler) : routes.MapMethods(pattern, trigger.Methods, handler);
-        endpoint.WithDisplayName(function.Name);
+        endpoint.WithDisplayName(function.Name).WithOrder(order);
     }
 
     private async Task ForwardAsync(HttpContext context, FunctionDescriptor function)

@@ -30,18 +30,27 @@ public sealed record PageRequest(int Limit, string? Cursor)
 
 /// <summary>
 /// Opaque keyset cursors: the sort key of the last item, as base64url JSON. Clients treat them as strings; a cursor
-/// that does not decode is a 400, never a 500.
+/// that does not decode is a 400, never a 500. A cursor is client input like any other: its text is checked and its
+/// timestamps are read as UTC, so a hand-made one cannot reach the database with a NUL or a "+03:00" offset.
 /// </summary>
 public static class Cursor
 {
-    public static string Encode<T>(T key) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(key));
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new UtcDateTimeOffsetConverter() } };
+
+    public static string Encode<T>(T key) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(key, Json));
 
     public static Result<T> Decode<T>(string cursor)
         where T : class
     {
         try
         {
-            var key = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor));
+            var bytes = Base64Url.DecodeFromChars(cursor);
+            if (TextInput.CheckJson(bytes) is not null)
+            {
+                return Problem.Validation("cursor", "The cursor is not valid.");
+            }
+
+            var key = JsonSerializer.Deserialize<T>(bytes, Json);
             return key is null ? Problem.Validation("cursor", "The cursor is not valid.") : key;
         }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)

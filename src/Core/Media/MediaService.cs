@@ -115,6 +115,12 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
             await store.DeleteAsync(key, CancellationToken.None);
             return tooLarge;
         }
+        catch (Exception) when (counted.SourceFailed && !ct.IsCancellationRequested)
+        {
+            // The body broke off before the file part ended (or is not well-formed multipart): the client's 400.
+            await store.DeleteAsync(key, CancellationToken.None);
+            return Problem.Validation("file", "The file part ended before its closing boundary: the multipart body is malformed or cut off.");
+        }
 
         if (counted.BytesRead == 0)
         {

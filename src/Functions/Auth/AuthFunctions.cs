@@ -72,7 +72,7 @@ public sealed class AuthFunctions(AuthService auth)
 
     [Function("RevokeSession")]
     public async Task<Results<NoContent, ApiProblem>> RevokeSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions/{sessionId:guid}")] HttpRequest request, Guid sessionId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "auth/sessions/{sessionId}")] HttpRequest request, Guid sessionId, FunctionContext context, CancellationToken ct) =>
         (await auth.RevokeSessionAsync(context.Caller(), sessionId, ct)).NoContentOr();
 
     /// <summary>Signs out every other device.</summary>

@@ -20,23 +20,23 @@ public sealed class CallFunctions(CallService calls, CallSignals signals, IceSer
 
     [Function("AcceptCall")]
     public async Task<Results<Ok<CallView>, ApiProblem>> Accept(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId:guid}/accept")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId}/accept")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
         (await calls.AcceptAsync(context.Caller(), callId, ct)).OkOr();
 
     [Function("RejectCall")]
     public async Task<Results<Ok<CallView>, ApiProblem>> Reject(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId:guid}/reject")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId}/reject")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
         (await calls.RejectAsync(context.Caller(), callId, ct)).OkOr();
 
     [Function("EndCall")]
     public async Task<Results<Ok<CallView>, ApiProblem>> End(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId:guid}/end")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId}/end")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct) =>
         (await calls.EndAsync(context.Caller(), callId, ct)).OkOr();
 
     /// <summary>The signalling relay for clients without a realtime connection at hand (the hub method is the usual way).</summary>
     [Function("SignalCall")]
     public async Task<Results<NoContent, ApiProblem>> Signal(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId:guid}/signal")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "calls/{callId}/signal")] HttpRequest request, Guid callId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<CallSignalRequest>(request, ct);
         return (body.IsSuccess ? await signals.RelayAsync(context.Caller().UserId, body.Value with { CallId = callId }, ct) : body.Problem).NoContentOr();

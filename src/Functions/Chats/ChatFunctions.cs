@@ -62,14 +62,18 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/channels")] HttpRequest request, FunctionContext context, CancellationToken ct) =>
         CreateAsync(request, context, ChatType.Channel, ct);
 
+    /// <summary>
+    /// Any id reaches the function (a bad one is a 404 problem, RouteInputMiddleware); "search" is excluded because the
+    /// Functions host matches routes in registration order without precedence, and it belongs to SearchChats.
+    /// </summary>
     [Function("GetChat")]
     public async Task<Results<Ok<ChatView>, ApiProblem>> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:regex(^(?!search$))}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await chats.GetAsync(context.Caller(), chatId, ct)).OkOr();
 
     [Function("SetChatAvatar")]
     public async Task<Results<Ok<ChatView>, ApiProblem>> SetAvatar(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId:guid}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<SetAvatarRequest>(request, ct);
         return (body.IsSuccess ? await chats.SetAvatarAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).OkOr();
@@ -77,12 +81,12 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
 
     [Function("RemoveChatAvatar")]
     public async Task<Results<NoContent, ApiProblem>> RemoveAvatar(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId}/avatar")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await chats.SetAvatarAsync(context.Caller(), chatId, null, ct)).NoContentOr();
 
     [Function("UpdateChat")]
     public async Task<Results<Ok<ChatView>, ApiProblem>> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "chats/{chatId:guid}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "chats/{chatId}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<UpdateChatRequest>(request, ct);
         return (body.IsSuccess ? await chats.UpdateAsync(context.Caller(), chatId, body.Value, ct) : body.Problem).OkOr();
@@ -91,7 +95,7 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
     /// <summary><c>?forEveryone=true|false</c> (dialogs; default false hides it for me).</summary>
     [Function("DeleteChat")]
     public async Task<Results<NoContent, ApiProblem>> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId}")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var forEveryone = request.Query["forEveryone"].ToString() switch
         {
@@ -106,12 +110,12 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
 
     [Function("LeaveChat")]
     public async Task<Results<NoContent, ApiProblem>> Leave(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/leave")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId}/leave")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await chats.LeaveAsync(context.Caller(), chatId, ct)).NoContentOr();
 
     [Function("RotateInviteLink")]
     public async Task<Results<Ok<InviteLinkView>, ApiProblem>> RotateInviteLink(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/invite-link")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId}/invite-link")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await chats.RotateInviteLinkAsync(context.Caller(), chatId, ct)).OkOr();
 
     /// <summary>200 with the chat, also for a member who joins again.</summary>
@@ -122,7 +126,7 @@ public sealed class ChatFunctions(ChatService chats, ChatList list, ChatSearch s
 
     [Function("JoinPublicChat")]
     public async Task<Results<Ok<ChatView>, ApiProblem>> JoinPublic(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/join")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId}/join")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         Joined(await chats.JoinPublicAsync(context.Caller(), chatId, ct));
 
     private static Results<Ok<ChatView>, ApiProblem> Joined(Result<(ChatView Chat, bool Joined)> result) =>

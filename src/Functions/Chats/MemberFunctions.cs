@@ -11,7 +11,7 @@ public sealed class MemberFunctions(MemberService members)
 {
     [Function("ListMembers")]
     public async Task<Results<Ok<Page<MemberView>>, ApiProblem>> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}/members")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId}/members")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var page = request.Page();
         return (page.IsSuccess ? await members.ListAsync(context.Caller(), chatId, page.Value, ct) : page.Problem).OkOr();
@@ -20,7 +20,7 @@ public sealed class MemberFunctions(MemberService members)
     /// <summary>200 with the members actually added (ones already in are not repeated).</summary>
     [Function("AddMembers")]
     public async Task<Results<Ok<ItemList<MemberView>>, ApiProblem>> Add(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId:guid}/members")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chats/{chatId}/members")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<AddMembersRequest>(request, ct);
         var result = body.IsSuccess ? await members.AddAsync(context.Caller(), chatId, body.Value, ct) : body.Problem;
@@ -29,7 +29,7 @@ public sealed class MemberFunctions(MemberService members)
 
     [Function("ChangeMemberRole")]
     public async Task<Results<Ok<MemberView>, ApiProblem>> ChangeRole(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "chats/{chatId:guid}/members/{userId:guid}")] HttpRequest request, Guid chatId, Guid userId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "chats/{chatId}/members/{userId}")] HttpRequest request, Guid chatId, Guid userId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<ChangeRoleRequest>(request, ct);
         return (body.IsSuccess ? await members.ChangeRoleAsync(context.Caller(), chatId, userId, body.Value, ct) : body.Problem).OkOr();
@@ -37,13 +37,13 @@ public sealed class MemberFunctions(MemberService members)
 
     [Function("RemoveMember")]
     public async Task<Results<NoContent, ApiProblem>> Remove(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/members/{userId:guid}")] HttpRequest request, Guid chatId, Guid userId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId}/members/{userId}")] HttpRequest request, Guid chatId, Guid userId, FunctionContext context, CancellationToken ct) =>
         (await members.RemoveAsync(context.Caller(), chatId, userId, ct)).NoContentOr();
 
     /// <summary>Body <c>{until?}</c> is optional: without it the chat stays muted until unmuted.</summary>
     [Function("MuteChat")]
     public async Task<Results<NoContent, ApiProblem>> Mute(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId:guid}/mute")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "chats/{chatId}/mute")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadOptionalAsync<MuteRequest>(request, ct);
         return (body.IsSuccess ? await members.MuteAsync(context.Caller(), chatId, body.Value ?? new MuteRequest(null), ct) : body.Problem).NoContentOr();
@@ -51,6 +51,6 @@ public sealed class MemberFunctions(MemberService members)
 
     [Function("UnmuteChat")]
     public async Task<Results<NoContent, ApiProblem>> Unmute(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId:guid}/mute")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "chats/{chatId}/mute")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await members.UnmuteAsync(context.Caller(), chatId, ct)).NoContentOr();
 }

@@ -29,12 +29,12 @@ public sealed class ContactFunctions(ContactService contacts)
 
     [Function("GetContact")]
     public async Task<Results<Ok<ContactView>, ApiProblem>> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contacts/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contacts/{userId}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
         (await contacts.GetAsync(context.Caller(), userId, ct)).OkOr();
 
     [Function("UpdateContact")]
     public async Task<Results<Ok<ContactView>, ApiProblem>> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "contacts/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "contacts/{userId}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<UpdateContactRequest>(request, ct);
         return (body.IsSuccess ? await contacts.UpdateAsync(context.Caller(), userId, body.Value, ct) : body.Problem).OkOr();
@@ -42,6 +42,6 @@ public sealed class ContactFunctions(ContactService contacts)
 
     [Function("RemoveContact")]
     public async Task<Results<NoContent, ApiProblem>> Remove(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "contacts/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "contacts/{userId}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
         (await contacts.RemoveAsync(context.Caller(), userId, ct)).NoContentOr();
 }

@@ -25,7 +25,7 @@ public sealed class FolderFunctions(FolderService folders)
 
     [Function("UpdateFolder")]
     public async Task<Results<Ok<FolderView>, ApiProblem>> Update(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "folders/{folderId:guid}")] HttpRequest request, Guid folderId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "folders/{folderId}")] HttpRequest request, Guid folderId, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<UpdateFolderRequest>(request, ct);
         return (body.IsSuccess ? await folders.UpdateAsync(context.Caller(), folderId, body.Value, ct) : body.Problem).OkOr();
@@ -33,16 +33,16 @@ public sealed class FolderFunctions(FolderService folders)
 
     [Function("DeleteFolder")]
     public async Task<Results<NoContent, ApiProblem>> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "folders/{folderId:guid}")] HttpRequest request, Guid folderId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "folders/{folderId}")] HttpRequest request, Guid folderId, FunctionContext context, CancellationToken ct) =>
         (await folders.DeleteAsync(context.Caller(), folderId, ct)).NoContentOr();
 
     [Function("AddChatToFolder")]
     public async Task<Results<NoContent, ApiProblem>> AddChat(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "folders/{folderId:guid}/chats/{chatId:guid}")] HttpRequest request, Guid folderId, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "folders/{folderId}/chats/{chatId}")] HttpRequest request, Guid folderId, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await folders.AddChatAsync(context.Caller(), folderId, chatId, ct)).NoContentOr();
 
     [Function("RemoveChatFromFolder")]
     public async Task<Results<NoContent, ApiProblem>> RemoveChat(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "folders/{folderId:guid}/chats/{chatId:guid}")] HttpRequest request, Guid folderId, Guid chatId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "folders/{folderId}/chats/{chatId}")] HttpRequest request, Guid folderId, Guid chatId, FunctionContext context, CancellationToken ct) =>
         (await folders.RemoveChatAsync(context.Caller(), folderId, chatId, ct)).NoContentOr();
 }

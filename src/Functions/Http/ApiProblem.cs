@@ -7,10 +7,31 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace DistaHilar.Functions.Http;
 
-/// <summary>An RFC 7807 problem response for a Core <see cref="Problem"/>, with Retry-After where it applies.</summary>
+/// <summary>
+/// An RFC 7807 problem response for a Core <see cref="Problem"/>, with Retry-After where it applies. Every problem
+/// has a <c>type</c>: the section of the RFC that defines its status, set here for every status we answer with
+/// (ASP.NET Core's defaults have none for 429), so clients can switch on it.
+/// </summary>
 public sealed class ApiProblem(Problem problem) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => StatusFor(problem.Kind);
+
+    /// <summary>The problem type URI of each status the API answers with.</summary>
+    public static string TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        422 => "https://tools.ietf.org/html/rfc4918#section-11.2", // ASP.NET Core's default, kept: clients may switch on it
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        500 => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+        _ => "about:blank",
+    };
 
     public static int StatusFor(ProblemKind kind) => kind switch
     {
@@ -40,8 +61,8 @@ public sealed class ApiProblem(Problem problem) : IResult, IStatusCodeHttpResult
         }
 
         var details = problem.Fields is { Count: > 0 } fields
-            ? new HttpValidationProblemDetails(fields.ToDictionary(f => f.Key, f => f.Value)) { Title = problem.Title, Status = StatusCode }
-            : new ProblemDetails { Title = problem.Title, Status = StatusCode };
+            ? new HttpValidationProblemDetails(fields.ToDictionary(f => f.Key, f => f.Value)) { Title = problem.Title, Status = StatusCode, Type = TypeFor(StatusCode!.Value) }
+            : new ProblemDetails { Title = problem.Title, Status = StatusCode, Type = TypeFor(StatusCode!.Value) };
         return TypedResults.Problem(details).ExecuteAsync(httpContext);
     }
 }

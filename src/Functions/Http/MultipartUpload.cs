@@ -32,35 +32,59 @@ public static class MultipartUpload
 
         string? kind = request.Query["kind"];
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 16 };
-        try
+        while (true)
         {
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            // Only the reader's own steps are guarded here: a body that is not the multipart it claims (no such
+            // boundary, cut off, random bytes) is the client's 400. The file part's bytes are read by the store,
+            // which tells a broken body from a storage failure itself (MediaService.UploadAsync).
+            MultipartSection? section;
+            try
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition is null
-                    || !string.Equals(disposition.DispositionType.Value, "form-data", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
+                section = await reader.ReadNextSectionAsync(ct);
+            }
+            catch (Exception ex) when (IsMalformed(ex, request))
+            {
+                return Malformed();
+            }
 
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (name == "kind" && !disposition.IsFileDisposition())
+            if (section is null)
+            {
+                break;
+            }
+
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition is null
+                || !string.Equals(disposition.DispositionType.Value, "form-data", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+            if (name == "kind" && !disposition.IsFileDisposition())
+            {
+                try
                 {
                     kind = await ReadFieldAsync(section.Body, ct);
                 }
-                else if (name == "file" && disposition.IsFileDisposition())
+                catch (Exception ex) when (IsMalformed(ex, request))
                 {
-                    var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                    return await store(new CreateUploadRequest(fileName, section.ContentType, null, kind), section.Body);
+                    return Malformed();
                 }
             }
-        }
-        catch (InvalidDataException)
-        {
-            return Problem.Validation("body", "The multipart body is malformed.");
+            else if (name == "file" && disposition.IsFileDisposition())
+            {
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                return await store(new CreateUploadRequest(fileName, section.ContentType, null, kind), section.Body);
+            }
         }
 
         return Problem.Validation("file", "A file part named \"file\" is required, after the kind field.");
     }
+
+    /// <summary>The multipart reader's failures: bad framing, or the body ending before the closing boundary (not a client that hung up).</summary>
+    private static bool IsMalformed(Exception ex, HttpRequest request) =>
+        ex is InvalidDataException or IOException && !request.HttpContext.RequestAborted.IsCancellationRequested;
+
+    private static Problem Malformed() => Problem.Validation("body", "The multipart body is malformed (wrong boundary, cut off, or not multipart at all).");
 
     private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
     {

@@ -5,19 +5,30 @@ using Microsoft.AspNetCore.Http;
 namespace DistaHilar.Functions.Http;
 
 /// <summary>
-/// Reads a JSON request body into a contract: wrong media type 415, oversized 413, malformed or mistyped JSON 400,
-/// each as a problem, never an exception that turns into a 500.
+/// Reads a JSON request body into a contract: wrong media type 415, oversized 413, malformed or mistyped JSON,
+/// broken UTF-8, lone surrogates and control characters 400, each as a problem, never an exception that turns into a
+/// 500. No body at all reads as <c>{}</c>, so the contract names the fields it requires (a request without content
+/// has no media type to check). Timestamps are read as UTC.
 /// </summary>
 public static class RequestBody
 {
     public const long DefaultLimit = 64 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        AllowTrailingCommas = false,
+        Converters = { new UtcDateTimeOffsetConverter() },
+    };
 
     public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken ct, long limit = DefaultLimit)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!HasBody(request))
+        {
+            return Deserialize<T>("{}"u8);
+        }
+
         if (!request.HasJsonContentType())
         {
             return new Problem(ProblemKind.UnsupportedMediaType, "The body must be application/json.");
@@ -43,7 +54,26 @@ public static class RequestBody
                 buffer.Write(chunk, 0, read);
             }
 
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            return TextInput.CheckJson(json) is { } bad ? bad : Deserialize<T>(json);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server gave up on the body (sent too slowly, cut off, over its own limit): the client's fault.
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new Problem(ProblemKind.TooLarge, $"The body may be at most {limit / 1024} KiB.")
+                : Problem.Validation("body", "The body could not be read.");
+        }
+    }
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static Result<T> Deserialize<T>(ReadOnlySpan<byte> json)
+        where T : class
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(json, Json);
             return value is null ? Problem.Validation("body", "A JSON object is required.") : value;
         }
         catch (JsonException ex)
@@ -57,7 +87,7 @@ public static class RequestBody
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
+        if (!HasBody(request))
         {
             return (T?)null;
         }

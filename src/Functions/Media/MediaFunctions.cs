@@ -21,7 +21,7 @@ public sealed class MediaFunctions(MediaService media)
     /// <summary>202: the upload is checked and queued for processing (again: the same answer, nothing queued twice).</summary>
     [Function("CompleteUpload")]
     public async Task<Results<Accepted<MediaView>, ApiProblem>> CompleteUpload(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/uploads/{mediaId:guid}/complete")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "media/uploads/{mediaId}/complete")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
         (await media.CompleteAsync(context.Caller(), mediaId, ct)).AcceptedOr(view => $"/api/media/{view.Id}");
 
     /// <summary>202: a small file streamed through the API to storage and queued for processing.</summary>
@@ -32,7 +32,7 @@ public sealed class MediaFunctions(MediaService media)
 
     [Function("GetMedia")]
     public async Task<Results<Ok<MediaView>, ApiProblem>> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "media/{mediaId:guid}")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "media/{mediaId}")] HttpRequest request, Guid mediaId, FunctionContext context, CancellationToken ct) =>
         (await media.GetAsync(context.Caller(), mediaId, ct)).OkOr();
 
     /// <summary>

@@ -11,7 +11,7 @@ public sealed class MessageSearchFunctions(MessageSearch search)
 {
     [Function("SearchChatMessages")]
     public async Task<Results<Ok<Page<MessageView>>, ApiProblem>> InChat(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId:guid}/messages/search")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "chats/{chatId}/messages/search")] HttpRequest request, Guid chatId, FunctionContext context, CancellationToken ct)
     {
         var page = request.Page();
         return (page.IsSuccess ? await search.InChatAsync(context.Caller(), chatId, request.Query["q"], page.Value, ct) : page.Problem).OkOr();

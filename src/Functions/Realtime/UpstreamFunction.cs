@@ -73,7 +73,19 @@ public sealed class UpstreamFunction(SignalRSetup setup, IOptions<SignalROptions
         UpstreamInvocation invocation;
         try
         {
+            // Arguments are read as text by the hub methods, so broken UTF-8, a lone surrogate or a NUL is refused
+            // here rather than failing there.
+            if (TextInput.CheckJson(body) is { } bad)
+            {
+                return new ApiProblem(bad);
+            }
+
             using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return new ApiProblem(Problem.Validation("body", "The invocation must be a JSON object."));
+            }
+
             invocation = UpstreamMessages.Invocation(document.RootElement);
         }
         catch (JsonException)

@@ -68,9 +68,10 @@ public sealed class UserFunctions(UserService users, AuthService auth)
         return (body.IsSuccess ? await users.UpdateSettingsAsync(context.Caller(), body.Value, ct) : body.Problem).OkOr();
     }
 
+    /// <summary>"me" is excluded: the host matches routes in registration order without precedence, and it is GetMe's.</summary>
     [Function("GetUser")]
     public async Task<Results<Ok<PublicProfile>, ApiProblem>> GetUser(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/{userId:guid}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/{userId:regex(^(?!me$))}")] HttpRequest request, Guid userId, FunctionContext context, CancellationToken ct) =>
         (await users.GetPublicAsync(context.Caller(), userId, ct)).OkOr();
 
     [Function("SearchUsers")]

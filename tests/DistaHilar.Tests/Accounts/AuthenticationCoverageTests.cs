@@ -22,8 +22,8 @@ public sealed class AuthenticationCoverageTests(TestEnvironment env)
                 continue;
             }
 
-            // Every route parameter gets a value its constraint accepts, so the request reaches the authentication check.
-            var route = Regex.Replace(trigger.Route!, @"\{(\w+)(:guid)?\}", m => m.Groups[2].Success ? Guid.NewGuid().ToString() : "x" + m.Groups[1].Value);
+            // Every route parameter gets a value it accepts (ids a GUID), so the request reaches the authentication check.
+            var route = Regex.Replace(trigger.Route!, @"\{(\w+)(:[^}]*)?\}", m => m.Groups[1].Value.EndsWith("Id", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : "x" + m.Groups[1].Value);
             data.Add(trigger.Methods![0].ToUpperInvariant(), "api/" + route);
         }
 

@@ -70,7 +70,7 @@ public sealed partial class OpenApiContractTests
 
     private sealed record Operation(string Method, string Path, string OperationId, bool Anonymous);
 
-    [GeneratedRegex(@"\{(\w+):\w+\??\}")]
+    [GeneratedRegex(@"\{(\w+):[^}]+\}")]
     private static partial Regex RouteConstraint();
 
     [GeneratedRegex(@"^  (/\S*):\s*$")]
