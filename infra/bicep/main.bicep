@@ -208,6 +208,7 @@ var plainSettings = {
   Auth__Issuer: 'distahilar'
   Auth__Audience: 'distahilar-clients'
   Auth__AccessTokenLifetime: '00:15:00'
+  Auth__RevocationRefreshInterval: '00:00:05'
   Auth__SessionIdleTimeout: '14.00:00:00'
   Auth__SessionLifetime: '30.00:00:00'
   Auth__SigningKeys__0__Id: jwtSigningKeyId

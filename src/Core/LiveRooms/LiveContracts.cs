@@ -7,7 +7,9 @@ public sealed record LiveSpeaker(Guid UserId, string Role, bool Muted);
 
 /// <summary>
 /// <c>GET /api/chats/{chatId}/live</c> and <c>live.state</c>: who hosts and speaks, whose hands are up (in order),
-/// how many listen. Listeners are counted, not listed (a channel's room may have thousands).
+/// how many listen and, in a group, who: the first <see cref="MaxListedListeners"/> listeners by join time (the
+/// whole state goes out on every change, so a room of thousands must not make every event that large). A channel's
+/// listeners are counted only: subscribers do not learn who else subscribes.
 /// </summary>
 public sealed record LiveState(
     Guid ChatId,
@@ -16,9 +18,12 @@ public sealed record LiveState(
     DateTimeOffset? StartedAt,
     IReadOnlyList<LiveSpeaker> Speakers,
     IReadOnlyList<Guid> RaisedHands,
-    int ListenerCount)
+    int ListenerCount,
+    IReadOnlyList<Guid> Listeners)
 {
-    public static LiveState Inactive(Guid chatId) => new(chatId, false, null, null, [], [], 0);
+    public const int MaxListedListeners = 100;
+
+    public static LiveState Inactive(Guid chatId) => new(chatId, false, null, null, [], [], 0, []);
 }
 
 /// <summary><c>POST /api/chats/{chatId}/live/raise-hand</c>: raise (default) or lower my hand.</summary>

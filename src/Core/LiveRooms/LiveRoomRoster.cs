@@ -91,7 +91,12 @@ public static class LiveRoomRoster
             .ToListAsync(ct);
         var hands = await participants.Where(p => p.Role == LiveRole.Listener && p.HandRaisedAt != null)
             .OrderBy(p => p.HandRaisedAt).Select(p => p.UserId).ToListAsync(ct);
-        var listeners = await participants.CountAsync(p => p.Role == LiveRole.Listener, ct);
+        var listenerCount = await participants.CountAsync(p => p.Role == LiveRole.Listener, ct);
+        var isChannel = await db.Chats.AnyAsync(c => c.Id == chatId && c.Type == ChatType.Channel, ct);
+        var listeners = listenerCount == 0 || isChannel
+            ? []
+            : await participants.Where(p => p.Role == LiveRole.Listener)
+                .OrderBy(p => p.JoinedAt).ThenBy(p => p.UserId).Select(p => p.UserId).Take(LiveState.MaxListedListeners).ToListAsync(ct);
         return new LiveState(
             chatId,
             true,
@@ -99,6 +104,7 @@ public static class LiveRoomRoster
             room.StartedAt,
             speakers.Select(s => new LiveSpeaker(s.UserId, s.Role.ToString().ToLowerInvariant(), s.Muted)).ToList(),
             hands,
+            listenerCount,
             listeners);
     }
 }

@@ -19,6 +19,51 @@ public static class MediaRules
 
     public static string Name(this MediaKind kind) => kind.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// Whether a file declared as <paramref name="contentType"/> can be a <paramref name="kind"/> at all: an image is
+    /// image/*, a video video/*, audio and voice audio/* or video/* (WebM and MP4 voice notes) or application/ogg; a
+    /// file is anything. What the bytes really are is checked later, when they are processed.
+    /// </summary>
+    public static bool CanBe(MediaKind kind, string contentType)
+    {
+        var type = contentType.Split(';', 2)[0].Trim().ToLowerInvariant();
+        return kind switch
+        {
+            MediaKind.Image => type.StartsWith("image/", StringComparison.Ordinal),
+            MediaKind.Video => type.StartsWith("video/", StringComparison.Ordinal),
+            MediaKind.Audio or MediaKind.Voice => type.StartsWith("audio/", StringComparison.Ordinal) || type.StartsWith("video/", StringComparison.Ordinal) || type == "application/ogg",
+            _ => true,
+        };
+    }
+
+    /// <summary>The 415 for a declared type that cannot be the declared kind (an executable as an image), before anything is written.</summary>
+    public static Problem? KindMismatch(MediaKind kind, string contentType) => CanBe(kind, contentType)
+        ? null
+        : new Problem(
+            ProblemKind.UnsupportedMediaType,
+            $"A file of type {contentType} cannot be {(kind == MediaKind.Image ? "an" : "a")} {kind.Name()}.",
+            new Dictionary<string, string[]> { ["contentType"] = [$"{kind.Name()} needs a matching content type; send other files as kind file."] });
+
+    /// <summary>
+    /// The kind of an upload that named none, and the type to store it as: the sniffed bytes decide (an image, a video
+    /// or audio by their magic numbers; anything else is a file). The declared type is kept when it fits that kind,
+    /// else (absent, or generic like application/octet-stream) the sniffed one is used.
+    /// </summary>
+    public static (MediaKind Kind, string ContentType) Infer(string? declaredContentType, SniffedType sniffed)
+    {
+        ArgumentNullException.ThrowIfNull(sniffed);
+        var kind = sniffed.Category switch
+        {
+            SniffedCategory.Image => MediaKind.Image,
+            SniffedCategory.Video => MediaKind.Video,
+            SniffedCategory.Audio => MediaKind.Audio,
+            _ => MediaKind.File,
+        };
+        return string.IsNullOrEmpty(declaredContentType) || !CanBe(kind, declaredContentType)
+            ? (kind, sniffed.ContentType)
+            : (kind, declaredContentType);
+    }
+
     public static string Name(this MediaStatus status) => status.ToString().ToLowerInvariant();
 
     /// <summary>A file name safe to store and to put in a Content-Disposition header: no path, no control characters.</summary>

@@ -25,6 +25,11 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
         }
 
         var kind = MediaRules.ParseKind(request.Kind)!.Value;
+        if (MediaRules.KindMismatch(kind, request.ContentType!) is { } mismatch)
+        {
+            return mismatch;
+        }
+
         var limit = options.Value.MaxBytes(kind);
         if (request.Size > limit)
         {
@@ -87,16 +92,32 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
     /// buffered whole) and cut off at the limit. Nothing is recorded unless the whole file was stored; then it is
     /// complete at once and queued for processing.
     /// </summary>
-    /// <param name="declared">Name, type and kind from the multipart part; its size is not known before the bytes are.</param>
+    /// <param name="declared">
+    /// Name, type and kind from the multipart part; its size is not known before the bytes are. Without a kind, the
+    /// file's first bytes are sniffed to infer it (<see cref="MediaRules.Infer"/>).
+    /// </param>
     public async Task<Result<MediaView>> UploadAsync(Caller caller, CreateUploadRequest declared, Stream content, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(declared);
+        if (string.IsNullOrEmpty(declared.Kind))
+        {
+            var head = new byte[TypeSniffer.HeadLength];
+            var length = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+            var (inferred, contentType) = MediaRules.Infer(declared.ContentType, TypeSniffer.Sniff(head.AsSpan(0, length)));
+            declared = declared with { Kind = inferred.Name(), ContentType = contentType };
+            content = new HeadReplayStream(head.AsMemory(0, length), content);
+        }
+
         if (declared.Validate(sizeKnown: false) is { } invalid)
         {
             return invalid;
         }
 
         var kind = MediaRules.ParseKind(declared.Kind)!.Value;
+        if (MediaRules.KindMismatch(kind, declared.ContentType!) is { } mismatch)
+        {
+            return mismatch;
+        }
         var limit = Math.Min(options.Value.MaxBytes(kind), options.Value.MaxApiUploadBytes);
         var tooLarge = Problem.TooLarge($"Through the API a {kind.Name()} may be at most {limit} bytes; larger files go through POST /api/media/uploads.");
         if (declared.Size > limit)

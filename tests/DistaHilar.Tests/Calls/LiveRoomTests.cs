@@ -82,6 +82,52 @@ public sealed class LiveRoomTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_groups_listeners_are_listed_by_join_time_up_to_100_with_the_total_count_a_channels_are_only_counted()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var host = await ChatUser.RegisterAsync(http);
+        var people = new List<ChatUser>();
+        foreach (var chunk in Enumerable.Range(0, 102).Chunk(6))
+        {
+            people.AddRange(await Task.WhenAll(chunk.Select(_ => ChatUser.RegisterAsync(http))));
+        }
+
+        var group = await host.CreateGroupAsync(members: people);
+        var live = $"api/chats/{group}/live";
+        await using var watcher = await EventProbe.ConnectAsync(app.BaseAddress, people[^1].Token);
+        await host.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, live);
+
+        // One at a time, so the join order is known; the host and speakers are never listed as listeners.
+        foreach (var person in people)
+        {
+            await person.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{live}/join");
+        }
+
+        await host.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"{live}/speakers/{people[0].Id}");
+        var state = await people[5].ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, live);
+
+        Assert.Equal(101, state.GetProperty("listenerCount").GetInt32());
+        Assert.Equal(people.Skip(1).Take(100).Select(p => p.Id), state.GetProperty("listeners").EnumerateArray().Select(l => l.GetGuid()));
+        var pushed = await watcher.WaitForAsync("live.state", e => e.GetProperty("chatId").GetGuid() == group
+            && e.GetProperty("data").GetProperty("speakers").EnumerateArray().Any(s => s.GetProperty("userId").GetGuid() == people[0].Id));
+        Assert.Equal(state.GetProperty("listeners").GetRawText(), pushed.Data.GetProperty("listeners").GetRawText());
+
+        // Leaving makes room in the list for the next by join time.
+        var after = await people[1].ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{live}/leave");
+        Assert.Equal(100, after.GetProperty("listenerCount").GetInt32());
+        Assert.Equal(people.Skip(2).Select(p => p.Id), after.GetProperty("listeners").EnumerateArray().Select(l => l.GetGuid()));
+
+        // A channel's subscribers do not learn who else subscribes: counted, not listed.
+        var channel = await host.CreateGroupAsync("channels", members: people.Take(3));
+        await host.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{channel}/live");
+        await people[0].ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{channel}/live/join");
+        var channelState = await people[1].ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/chats/{channel}/live/join");
+        Assert.Equal(2, channelState.GetProperty("listenerCount").GetInt32());
+        Assert.Equal(0, channelState.GetProperty("listeners").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Only_the_host_or_an_admin_stops_a_room_and_dialogs_have_none()
     {
         var (app, _) = await env.RealtimeAsync();

@@ -151,7 +151,7 @@ public sealed class MediaUploadTests(TestEnvironment env)
         {
             (new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), HttpStatusCode.UnsupportedMediaType),
             (new MultipartFormDataContent { { new StringContent("image"), "kind" } }, HttpStatusCode.BadRequest),
-            (new MultipartFormDataContent { { Part([1, 2, 3], "image/png"), "file", "a.png" } }, HttpStatusCode.BadRequest),
+            (new MultipartFormDataContent { { new StringContent("image"), "kind" }, { Part("MZ\u0090\u0000"u8.ToArray(), "application/x-msdownload"), "file", "a.exe" } }, HttpStatusCode.UnsupportedMediaType),
             (new MultipartFormDataContent { { new StringContent("sticker"), "kind" }, { Part([1, 2, 3], "image/png"), "file", "a.png" } }, HttpStatusCode.BadRequest),
             (new MultipartFormDataContent { { new StringContent("file"), "kind" }, { Part([], "text/plain"), "file", "empty.txt" } }, HttpStatusCode.BadRequest),
         };
@@ -168,6 +168,69 @@ public sealed class MediaUploadTests(TestEnvironment env)
         await using var db = Npgsql.NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString);
         await using var count = db.CreateCommand($"SELECT count(*) FROM media WHERE owner_id = '{me.Id}'");
         Assert.Equal(0L, await count.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Without_a_kind_the_bytes_decide_it()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+
+        async Task<JsonElement> UploadAsync(byte[] bytes, string contentType, string fileName)
+        {
+            using var form = new MultipartFormDataContent { { Part(bytes, contentType), "file", fileName } };
+            using var response = await PostMultipartAsync(http, me, form);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+
+        // A PNG sent as a generic octet-stream is an image, processed as one (so its type was taken from the bytes).
+        var png = await UploadAsync(MediaApi.Png(30, 20), "application/octet-stream", "photo.bin");
+        Assert.Equal("image", png.GetProperty("kind").GetString());
+        var processed = await MediaApi.ProcessedAsync(me, png.GetProperty("id").GetGuid());
+        Assert.Equal(("ready", 30, 20), (processed.GetProperty("status").GetString(), processed.GetProperty("width").GetInt32(), processed.GetProperty("height").GetInt32()));
+
+        // Bytes that are no image, video or audio make a file, whatever the declared type suggests.
+        Assert.Equal("file", (await UploadAsync("just some notes"u8.ToArray(), "text/plain", "notes.txt")).GetProperty("kind").GetString());
+        Assert.Equal("file", (await UploadAsync([1, 2, 3], "image/png", "a.png")).GetProperty("kind").GetString());
+        var ogg = await MediaApi.FfmpegAsync("ogg", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "libopus");
+        Assert.Equal("audio", (await UploadAsync(ogg, "application/octet-stream", "sound")).GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task A_content_type_that_cannot_be_its_kind_is_refused_at_once_and_nothing_is_written()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        var servers = await env.ServersAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+
+        foreach (var (contentType, kind) in new[] { ("application/x-msdownload", "image"), ("application/octet-stream", "image"), ("text/html", "video"), ("image/png", "audio") })
+        {
+            using var response = await me.SendAsync(HttpMethod.Post, "api/media/uploads", new { fileName = "x", contentType, size = 10, kind });
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(415, problem.GetProperty("status").GetInt32());
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
+            Assert.True(problem.GetProperty("errors").TryGetProperty("contentType", out _), problem.GetRawText());
+        }
+
+        // Through the API, before a byte of the file is stored: over the image limit, yet refused for its type, not its size.
+        using (var form = new MultipartFormDataContent { { new StringContent("image"), "kind" }, { Part(new byte[(10 * 1024 * 1024) + 1], "application/x-msdownload"), "file", "setup.exe" } })
+        using (var response = await PostMultipartAsync(http, me, form))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        }
+
+        // What may be that kind still is: a voice note in a WebM container, an image of any image type.
+        await me.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName = "voice.webm", contentType = "video/webm", size = 10, kind = "voice" });
+        await me.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "api/media/uploads", new { fileName = "p.heic", contentType = "image/heic", size = 10, kind = "image" });
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(servers.Postgres.DirectConnectionString);
+        await using var count = db.CreateCommand($"SELECT count(*) FROM media WHERE owner_id = '{me.Id}'");
+        Assert.Equal(2L, await count.ExecuteScalarAsync(Ct));
     }
 
     private static ByteArrayContent Part(byte[] bytes, string contentType)
