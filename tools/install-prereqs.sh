@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, coturn, Node/npm and the
-# repo's pinned npm devDependencies, Azurite and the SignalR JS client (npm ci). Idempotent and quiet: installs only
-# what is missing and says what it did.
+# repo's pinned npm devDependencies: Azurite, the SignalR JS client and the contract linters (npm ci). Idempotent and
+# quiet: installs only what is missing and says what it did.
 # CI machines start fresh, so .ci/run calls this before the tests.
 set -euo pipefail
 
@@ -46,9 +46,11 @@ if [ "$node_major" -lt 20 ]; then
   echo "install-prereqs: warning: node $(node --version) is older than 20; Azurite 3.37 is known to work on 20+" >&2
 fi
 
-# npm ci when Azurite or the SignalR JS client is absent or package-lock.json changed since the last install
+# npm ci when Azurite, the SignalR JS client or the contract linters (Redocly CLI, the AsyncAPI parser) are absent or
+# package-lock.json changed since the last install
 # (npm writes node_modules/.package-lock.json on every install).
 if [ ! -d "$repo_root/node_modules/azurite" ] || [ ! -d "$repo_root/node_modules/@microsoft/signalr" ] \
+  || [ ! -d "$repo_root/node_modules/@redocly/cli" ] || [ ! -d "$repo_root/node_modules/@asyncapi/parser" ] \
   || [ "$repo_root/package-lock.json" -nt "$repo_root/node_modules/.package-lock.json" ]; then
   (cd "$repo_root" && quietly npm ci --no-audit --no-fund --loglevel=error)
   did+=("npm ci")
