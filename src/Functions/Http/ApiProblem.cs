@@ -42,6 +42,11 @@ public sealed class ApiProblem(Problem problem) : IResult, IStatusCodeHttpResult
         var details = problem.Fields is { Count: > 0 } fields
             ? new HttpValidationProblemDetails(fields.ToDictionary(f => f.Key, f => f.Value)) { Title = problem.Title, Status = StatusCode }
             : new ProblemDetails { Title = problem.Title, Status = StatusCode };
+        // ASP.NET Core fills in `type` for most statuses, but not for 429 (RFC 6585).
+        if (problem.Kind == ProblemKind.RateLimited)
+        {
+            details.Type = "https://tools.ietf.org/html/rfc6585#section-4";
+        }
         return TypedResults.Problem(details).ExecuteAsync(httpContext);
     }
 }
