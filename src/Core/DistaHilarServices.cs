@@ -48,10 +48,13 @@ public static class DistaHilarServices
         services.AddSingleton<IValidateOptions<PasswordOptions>, PasswordOptionsValidator>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<PasswordGate>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<RevokedSessions>();
         services.AddScoped<SessionEnding>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<UserLimits>();
+        services.AddScoped<LoginThrottle>();
         services.AddScoped<AuthService>();
         services.AddScoped<UserService>();
         services.AddScoped<ContactService>();

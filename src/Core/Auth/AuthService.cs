@@ -16,11 +16,12 @@ namespace DistaHilar.Core.Auth;
 /// <summary>Registration, login, refresh-token rotation, logout and the session list.</summary>
 public sealed class AuthService(
     DistaHilarDbContext db,
-    PasswordHasher passwords,
+    PasswordGate passwords,
     AccessTokens accessTokens,
     RateLimiter rateLimiter,
     SessionEnding sessions,
     Realtime.RealtimeEvents events,
+    LoginThrottle throttle,
     IOptions<AuthOptions> authOptions,
     IOptions<RateLimitOptions> limitOptions,
     TimeProvider time,
@@ -57,6 +58,12 @@ public sealed class AuthService(
             return taken;
         }
 
+        var hash = await passwords.HashAsync(request.Password!, ct);
+        if (!hash.IsSuccess)
+        {
+            return hash.Problem;
+        }
+
         var now = time.GetUtcNow();
         var user = new User
         {
@@ -64,7 +71,7 @@ public sealed class AuthService(
             Username = username,
             Email = email,
             Phone = phone,
-            PasswordHash = passwords.Hash(request.Password!),
+            PasswordHash = hash.Value,
             Name = UserRules.Clean(request.Name)!,
             Surname = UserRules.Clean(request.Surname),
             Bio = UserRules.Clean(request.Bio),
@@ -95,33 +102,37 @@ public sealed class AuthService(
         }
 
         var login = request.Login!.Trim().ToLowerInvariant();
-        var accountKey = $"login:account:{login}";
-        // Every attempt counts against the address; only failures count against the account (checked here, counted below).
-        var limited = await rateLimiter.CheckAsync(
-            [new($"login:ip:{client.Ip}", Limits.LoginsPerIp), new(accountKey, Limits.LoginFailuresPerAccount, Counted: false)],
-            Limits.Window,
-            ct);
-        if (limited is { } wait)
-        {
-            return Problem.RateLimited(wait);
-        }
-
         var user = await db.Users.FirstOrDefaultAsync(
             u => u.DeletedAt == null && (u.Username == login || (u.Email != null && u.Email.ToLower() == login)),
             ct);
 
+        // Every attempt counts against the address; failures against the account (by id, whichever login named it)
+        // and against account + address with backoff (LoginThrottle says why).
+        var attempt = await throttle.CheckAsync(LoginThrottle.AccountKey(user?.Id, login), user?.Id, client, countAddress: true, ct);
+        if (!attempt.IsSuccess)
+        {
+            return attempt.Problem;
+        }
+
         // An unknown login is verified against a dummy hash: same answer, same time, so accounts cannot be probed.
-        var verdict = passwords.Verify(request.Password!, user?.PasswordHash);
+        var checkedPassword = await passwords.VerifyAsync(request.Password!, user?.PasswordHash, ct);
+        if (!checkedPassword.IsSuccess)
+        {
+            return checkedPassword.Problem;
+        }
+
+        var verdict = checkedPassword.Value;
         if (user is null || verdict == PasswordVerification.Failed)
         {
-            await rateLimiter.CheckAsync([new(accountKey, Limits.LoginFailuresPerAccount)], Limits.Window, ct);
+            await throttle.FailedAsync(attempt.Value, ct);
             return BadCredentials;
         }
 
+        await throttle.SucceededAsync(attempt.Value, ct);
         var now = time.GetUtcNow();
-        if (verdict == PasswordVerification.SucceededRehashNeeded)
+        if (verdict == PasswordVerification.SucceededRehashNeeded && await passwords.HashAsync(request.Password!, ct) is { IsSuccess: true } rehashed)
         {
-            user.PasswordHash = passwords.Hash(request.Password!);
+            user.PasswordHash = rehashed.Value;
         }
 
         user.LastSeenAt = now;
@@ -213,7 +224,7 @@ public sealed class AuthService(
     }
 
     /// <summary>Checks the current password, stores the new one and signs out every other device.</summary>
-    public async Task<Result<Done>> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken ct)
+    public async Task<Result<Done>> ChangePasswordAsync(Caller caller, ChangePasswordRequest request, ClientInfo client, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -226,18 +237,58 @@ public sealed class AuthService(
             return Problem.Unauthorized("The account no longer exists.");
         }
 
-        if (passwords.Verify(request.CurrentPassword!, user.PasswordHash) == PasswordVerification.Failed)
+        var current = await CheckPasswordAsync(user, request.CurrentPassword!, client, ct);
+        if (!current.IsSuccess)
+        {
+            return current.Problem;
+        }
+
+        if (!current.Value)
         {
             return Problem.Validation("currentPassword", "The current password is incorrect.");
         }
 
-        user.PasswordHash = passwords.Hash(request.NewPassword!);
+        var hash = await passwords.HashAsync(request.NewPassword!, ct);
+        if (!hash.IsSuccess)
+        {
+            return hash.Problem;
+        }
+
+        user.PasswordHash = hash.Value;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await sessions.EndAsync(new SessionSelection(caller.UserId, Except: caller.SessionId), "password_changed", ct);
         await transaction.CommitAsync(ct);
         await events.PublishAsync(ct);
         return Done.Value;
+    }
+
+    /// <summary>
+    /// A signed-in user's password check (changing it, deleting the account): limited and counted exactly like their
+    /// logins from this address, so a stolen access token is no way around the login limits. True when it matched.
+    /// </summary>
+    internal async Task<Result<bool>> CheckPasswordAsync(User user, string password, ClientInfo client, CancellationToken ct)
+    {
+        var attempt = await throttle.CheckAsync(LoginThrottle.AccountKey(user.Id, ""), user.Id, client, countAddress: false, ct);
+        if (!attempt.IsSuccess)
+        {
+            return attempt.Problem;
+        }
+
+        var verdict = await passwords.VerifyAsync(password, user.PasswordHash, ct);
+        if (!verdict.IsSuccess)
+        {
+            return verdict.Problem;
+        }
+
+        if (verdict.Value == PasswordVerification.Failed)
+        {
+            await throttle.FailedAsync(attempt.Value, ct);
+            return false;
+        }
+
+        await throttle.SucceededAsync(attempt.Value, ct);
+        return true;
     }
 
     /// <summary>Null when username, email and phone are free; else a 409 naming the first taken field.</summary>

@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
 using DistaHilar.Core.Users;
@@ -21,7 +22,7 @@ public sealed record CallTimeout(Guid CallId);
 /// step sends <c>call.updated</c> to both sides' connections, and a finished call leaves a service message in the
 /// dialog.
 /// </summary>
-public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
+public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, UserLimits limits, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
 {
     public const string TimeoutQueue = "call-timeouts";
     public const string Incoming = "call.incoming";
@@ -33,6 +34,11 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        if (limits.Check(UserAction.CallStarted, caller.UserId) is { } limited)
+        {
+            return limited;
         }
 
         var me = caller.UserId;

@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ public sealed record PublicChatHit(Guid Id, string Type, string? Title, string? 
 /// </summary>
 public sealed record ChatSearchResult(IReadOnlyList<ChatListItem> Chats, IReadOnlyList<PublicChatHit> PublicChats, IReadOnlyList<PublicProfile> Users);
 
-public sealed class ChatSearch(DistaHilarDbContext db, ChatList list, UserService users)
+public sealed class ChatSearch(DistaHilarDbContext db, ChatList list, UserService users, UserLimits limits)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
@@ -29,6 +30,11 @@ public sealed class ChatSearch(DistaHilarDbContext db, ChatList list, UserServic
         if (v.ToProblem() is { } invalid)
         {
             return invalid;
+        }
+
+        if (limits.Check(UserAction.Search, caller.UserId) is { } limited)
+        {
+            return limited;
         }
 
         // Substring match from 3 characters (trigram indexes), prefix match below that.
@@ -54,7 +60,7 @@ public sealed class ChatSearch(DistaHilarDbContext db, ChatList list, UserServic
             .Select(c => new PublicChatHit(c.Id, c.Type == ChatType.Group ? "group" : "channel", c.Title, c.Description, c.AvatarUrl, c.MemberCount))
             .ToListAsync(ct);
 
-        var people = await users.SearchAsync(caller, q, new PageRequest(limit, null), ct);
+        var people = await users.SearchAsync(caller, q, new PageRequest(limit, null), metered: false, ct);
         return new ChatSearchResult(
             await list.ItemsAsync(caller, mine.Select(r => (r.Chat, r.Me)).ToList(), ct),
             publicChats,

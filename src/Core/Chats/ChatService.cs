@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DistaHilar.Core.Chats;
@@ -13,7 +15,14 @@ namespace DistaHilar.Core.Chats;
 /// Dialogs, groups and channels: creation, details, edits, deletion, leaving, invite links and joining. Every change
 /// and its realtime events commit together (outbox); chats a caller may not see are 404, never 403.
 /// </summary>
-public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, ChatViews views, TimeProvider time)
+public sealed class ChatService(
+    DistaHilarDbContext db,
+    RealtimeEvents events,
+    ChatViews views,
+    UserLimits limits,
+    RateLimiter sharedLimits,
+    IOptions<RateLimitOptions> limitOptions,
+    TimeProvider time)
 {
     /// <summary>201 with a new dialog, or the existing one (Created false) — also when both sides race to create it.</summary>
     public async Task<Result<(ChatView Chat, bool Created)>> CreateDialogAsync(Caller caller, CreateDialogRequest request, CancellationToken ct)
@@ -89,6 +98,20 @@ public sealed class ChatService(DistaHilarDbContext db, RealtimeEvents events, C
         }
 
         var memberIds = (request.MemberIds ?? []).Distinct().Where(id => id != caller.UserId).ToList();
+        // The members a new group starts with count as people added.
+        var limited = limits.Check(UserAction.ChatCreated, caller.UserId)
+            ?? (memberIds.Count > 0 ? limits.Check(UserAction.MemberAdded, caller.UserId, memberIds.Count) : null);
+        if (limited is not null)
+        {
+            return limited;
+        }
+
+        // Not a hot path: the daily ceiling is counted in PostgreSQL, so it holds across instances.
+        if (await sharedLimits.CheckAsync([new($"chats:created:{caller.UserId:N}", limitOptions.Value.ChatsCreatedPerDay)], TimeSpan.FromDays(1), ct) is { } wait)
+        {
+            return Problem.RateLimited(wait);
+        }
+
         if (await MissingUsersAsync(memberIds, "memberIds", ct) is { } missing)
         {
             return missing;

@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace DistaHilar.Core.Chats;
 /// The member list, adding and removing members, roles and my mute setting. Rank rules live in <see cref="ChatRules"/>;
 /// non-members get 404, members without the right 403.
 /// </summary>
-public sealed class MemberService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ChatViews views, TimeProvider time)
+public sealed class MemberService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ChatViews views, UserLimits limits, TimeProvider time)
 {
     /// <summary>In join order, keyset-paginated; members of groups, staff of channels.</summary>
     public async Task<Result<Page<MemberView>>> ListAsync(Caller caller, Guid chatId, PageRequest page, CancellationToken ct)
@@ -56,6 +57,12 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        // Each person counts (ones already in too: the caller asked for them, and it keeps this free of a lookup).
+        if (limits.Check(UserAction.MemberAdded, caller.UserId, request.UserIds!.Distinct().Count()) is { } limited)
+        {
+            return limited;
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);

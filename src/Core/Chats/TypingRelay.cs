@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ public sealed record TypingUpdate(Guid ChatId, Guid UserId, string Action);
 /// Relays <c>typing</c> from a member of a dialog or group to the chat's other connections; anyone else (a
 /// stranger, anyone in a channel) gets an error completion and nothing is sent.
 /// </summary>
-public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, TimeProvider time, ILogger<TypingRelay> log)
+public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, UserLimits limits, TimeProvider time, ILogger<TypingRelay> log)
 {
     public const string Method = "typing";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -51,6 +52,13 @@ public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, 
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        // Over the limit: dropped, and the call still succeeds (clients repeat typing every few seconds anyway); before
+        // the membership lookup, so a flood costs no database work either.
+        if (limits.Check(UserAction.Typing, userId) is not null)
+        {
+            return Done.Value;
         }
 
         var chatId = request.ChatId!.Value;

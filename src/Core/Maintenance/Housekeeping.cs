@@ -24,7 +24,7 @@ public sealed class Housekeeping(DistaHilarDbContext db, StaleConnections staleC
     public async Task<(int Windows, int Sessions, int StaleConnections, int LogRows)> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var windowCutoff = now - limits.Value.Window - TimeSpan.FromHours(1);
+        var windowCutoff = now - limits.Value.LongestWindow - TimeSpan.FromHours(1);
         var sessionCutoff = now - KeepEndedSessions;
         var windows = await db.RateLimitCounters.Where(c => c.WindowStart < windowCutoff).ExecuteDeleteAsync(ct);
         var sessions = await db.Sessions.Where(s => s.RevokedAt < sessionCutoff || s.ExpiresAt < sessionCutoff).ExecuteDeleteAsync(ct);

@@ -43,6 +43,12 @@ public sealed class MediaOptions
     /// <summary>The largest file <c>POST /api/media</c> (multipart through the API) takes; larger ones use direct uploads.</summary>
     public long MaxApiUploadBytes { get; set; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// The most bytes of media one user may keep (everything they uploaded that is not failed or removed, uploads not
+    /// yet complete at their declared size); an upload beyond it is refused with a 413.
+    /// </summary>
+    public long StorageQuotaBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
     /// <summary>How long a direct-upload URL can be used.</summary>
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -3,6 +3,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace DistaHilar.Core.Media;
 /// Direct uploads: the client declares a file and gets a write-only URL for it, uploads to storage, then says it is
 /// complete, which checks what arrived and queues processing (<see cref="Queue"/>, <see cref="MediaProcessor"/>).
 /// </summary>
-public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, QueueSender queues, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, QueueSender queues, UserLimits limits, IOptions<MediaOptions> options, TimeProvider time)
 {
     public const string Queue = "media-processing";
 
@@ -36,10 +37,18 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
             return Problem.TooLarge($"A {kind.Name()} may be at most {limit} bytes.");
         }
 
+        if (limits.Check(UserAction.Upload, caller.UserId) is { } limited)
+        {
+            return limited;
+        }
+
         var media = NewMedia(caller, kind, NewStorageKey(), request, request.Size!.Value, time.GetUtcNow());
         var upload = await store.DirectUploadAsync(media.StorageKey, media.DeclaredContentType, ct);
-        db.Media.Add(media);
-        await db.SaveChangesAsync(ct);
+        if (await AddWithinQuotaAsync(media, ct) is { } full)
+        {
+            return full;
+        }
+
         return new UploadTarget(media.Id, upload.Url, upload.Method, upload.Headers, upload.Fields, upload.ExpiresAt);
     }
 
@@ -125,6 +134,18 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
             return tooLarge;
         }
 
+        if (limits.Check(UserAction.Upload, caller.UserId) is { } limited)
+        {
+            return limited;
+        }
+
+        // A quick look before any bytes are stored; the real check is at the insert, with the size that arrived.
+        var used = await UsedBytesAsync(caller.UserId, ct);
+        if (used + (declared.Size ?? 1) > options.Value.StorageQuotaBytes)
+        {
+            return QuotaFull(used);
+        }
+
         var key = NewStorageKey();
         await using var counted = new LimitedReadStream(content, limit);
         try
@@ -153,8 +174,12 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
         var media = NewMedia(caller, kind, key, declared, counted.BytesRead, now);
         media.CompletedAt = now;
         media.Size = counted.BytesRead;
-        db.Media.Add(media);
-        await db.SaveChangesAsync(ct);
+        if (await AddWithinQuotaAsync(media, ct) is { } full)
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+            return full;
+        }
+
         await EnqueueOrUndoAsync(
             media.Id,
             async () =>
@@ -185,6 +210,35 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
 
     /// <summary>Where a public avatar link points now (<see cref="AvatarImages"/>).</summary>
     public Task<Result<Uri>> AvatarAsync(string key, bool full, CancellationToken ct) => AvatarImages.ResolveAsync(db, store, key, full, ct);
+
+    /// <summary>
+    /// Records <paramref name="media"/> if its owner's media with it stay within the storage quota, else a 413 and
+    /// nothing is written. The owner's row is locked first, so two uploads at once cannot both squeeze under it (a
+    /// statement after the lock sees every upload committed before it). Not a hot path: four round trips.
+    /// </summary>
+    private async Task<Problem?> AddWithinQuotaAsync(MediaAsset media, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // NO KEY UPDATE: does not block inserts that reference the user (their foreign-key checks take KEY SHARE).
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id = {media.OwnerId} FOR NO KEY UPDATE", ct);
+        var used = await UsedBytesAsync(media.OwnerId, ct);
+        if (used + (media.Size ?? media.DeclaredSize) > options.Value.StorageQuotaBytes)
+        {
+            return QuotaFull(used);
+        }
+
+        db.Media.Add(media);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return null;
+    }
+
+    /// <summary>What counts against the quota: every upload not failed (and not yet removed), incomplete ones at their declared size.</summary>
+    private Task<long> UsedBytesAsync(Guid ownerId, CancellationToken ct) =>
+        db.Media.Where(m => m.OwnerId == ownerId && m.Status != MediaStatus.Failed).SumAsync(m => m.Size ?? m.DeclaredSize, ct);
+
+    private Problem QuotaFull(long used) => Problem.TooLarge(
+        $"Your media storage is full ({used} of {options.Value.StorageQuotaBytes} bytes used): delete messages with media you no longer need, then upload again.");
 
     private Task<MediaView> ViewAsync(MediaAsset media, CancellationToken ct) => MediaViews.ViewAsync(store, media, ct);
 

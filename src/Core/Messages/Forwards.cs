@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,7 +15,7 @@ namespace DistaHilar.Core.Messages;
 /// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
 /// original. Every id is checked, and all copies are made or none.
 /// </summary>
-public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, IMediaStore store, TimeProvider time)
+public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, IMediaStore store, UserLimits limits, TimeProvider time)
 {
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
@@ -22,6 +23,12 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        // Each copy is a message to the target chat, as a send is.
+        if (limits.CheckMessages(caller.UserId, chatId, request.MessageIds!.Count) is { } limited)
+        {
+            return limited;
         }
 
         // The source is read outside the transaction, unlocked: two forwards in opposite directions never wait on each other.

@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Messages;
@@ -13,13 +14,18 @@ namespace DistaHilar.Core.Messages;
 /// id (time-ordered UUIDv7). In one chat the caller can read; or across the chats they are a member of now — never a
 /// chat they left or were removed from. Deleted messages and those deleted "for me" are never found.
 /// </summary>
-public sealed class MessageSearch(DistaHilarDbContext db, ChatService chats, IMediaStore store)
+public sealed class MessageSearch(DistaHilarDbContext db, ChatService chats, IMediaStore store, UserLimits limits)
 {
     public async Task<Result<Page<MessageView>>> InChatAsync(Caller caller, Guid chatId, string? q, PageRequest page, CancellationToken ct)
     {
         if (Query(q) is not { } query)
         {
             return QueryProblem();
+        }
+
+        if (limits.Check(UserAction.Search, caller.UserId) is { } limited)
+        {
+            return limited;
         }
 
         var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
@@ -43,6 +49,11 @@ public sealed class MessageSearch(DistaHilarDbContext db, ChatService chats, IMe
         if (Query(q) is not { } query)
         {
             return QueryProblem();
+        }
+
+        if (limits.Check(UserAction.Search, caller.UserId) is { } limited)
+        {
+            return limited;
         }
 
         var me = caller.UserId;

@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace DistaHilar.Core.Messages;
 /// send is three round trips to the database: the numbers (with the permission check, <see cref="ChatEvents.TakeMessageNumbersAsync"/>),
 /// the insert, the commit.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -27,6 +28,12 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        // In memory: no database round trip on the send path (UserLimits).
+        if (limits.CheckMessages(caller.UserId, chatId) is { } limited)
+        {
+            return limited;
         }
 
         // Checked before the chat's numbers are taken, so the chat row's lock is not held for it.

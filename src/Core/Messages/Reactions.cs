@@ -3,6 +3,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -66,7 +67,7 @@ public sealed record ReactorView(PublicProfile User, string Emoji, DateTimeOffse
 /// Reactions: counts are never stored, they are counted from the rows (one per user per message), so they are exact
 /// under any concurrency; changes in one chat are ordered by the chat row's lock, so each event's counts are current.
 /// </summary>
-public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, UserLimits limits, TimeProvider time)
 {
     public const string Updated = "reactions.updated";
 
@@ -75,6 +76,11 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, R
         if (request.Validate() is { } invalid)
         {
             return invalid;
+        }
+
+        if (limits.Check(UserAction.Reaction, caller.UserId) is { } limited)
+        {
+            return limited;
         }
 
         return await ChangeAsync(caller, chatId, messageId, async () =>
@@ -92,6 +98,12 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, R
 
     public async Task<Result<Done>> RemoveAsync(Caller caller, Guid chatId, Guid messageId, CancellationToken ct)
     {
+        // Removing counts too: set/remove in a loop would otherwise flood the chat with reactions.updated.
+        if (limits.Check(UserAction.Reaction, caller.UserId) is { } limited)
+        {
+            return limited;
+        }
+
         var result = await ChangeAsync(caller, chatId, messageId, async () =>
             await db.MessageReactions.Where(r => r.MessageId == messageId && r.UserId == caller.UserId).ExecuteDeleteAsync(ct) > 0, ct);
         return result.IsSuccess ? Done.Value : result.Problem;

@@ -12,7 +12,7 @@ public readonly record struct RateLimit(string Key, int Limit, bool Counted = tr
 /// </summary>
 public sealed class RateLimiter(NpgsqlDataSource database, TimeProvider time)
 {
-    private const string Upsert = """
+    internal const string Upsert = """
         INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, $2, $4)
         ON CONFLICT (key) DO UPDATE SET
           window_start = CASE WHEN rate_limit_counters.window_start <= $2 - $3 THEN $2 ELSE rate_limit_counters.window_start END,

@@ -1,10 +1,11 @@
 using DistaHilar.Core.Auth;
-using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Users;
 
@@ -12,10 +13,12 @@ namespace DistaHilar.Core.Users;
 public sealed class UserService(
     DistaHilarDbContext db,
     AuthService auth,
-    PasswordHasher passwords,
     SessionEnding sessions,
     IEnumerable<IAccountDeletionStep> deletionSteps,
     Realtime.RealtimeEvents events,
+    UserLimits limits,
+    RateLimiter sharedLimits,
+    IOptions<RateLimitOptions> limitOptions,
     TimeProvider time,
     ILogger<UserService> log)
 {
@@ -26,6 +29,19 @@ public sealed class UserService(
 
     public async Task<Result<MyProfile>> UpdateMeAsync(Caller caller, ProfilePatch patch, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(patch);
+        if (limits.Check(UserAction.ProfileUpdate, caller.UserId) is { } limited)
+        {
+            return limited;
+        }
+
+        // A 409 tells whether an email or phone is someone's: attempts to set one are also counted across instances.
+        if ((patch.Email.IsSet || patch.Phone.IsSet)
+            && await sharedLimits.CheckAsync([new($"profile:contact:{caller.UserId:N}", limitOptions.Value.EmailPhoneChangesPerDay)], TimeSpan.FromDays(1), ct) is { } wait)
+        {
+            return Problem.RateLimited(wait);
+        }
+
         if (await FindLiveAsync(caller.UserId, ct) is not { } user)
         {
             return Gone;
@@ -138,7 +154,7 @@ public sealed class UserService(
     /// feature's <see cref="IAccountDeletionStep"/> runs (groups and channels are left and owned ones handed over,
     /// calls end). One transaction: all or nothing; the events go out after the commit.
     /// </summary>
-    public async Task<Result<Done>> DeleteMeAsync(Caller caller, DeleteAccountRequest request, CancellationToken ct)
+    public async Task<Result<Done>> DeleteMeAsync(Caller caller, DeleteAccountRequest request, ClientInfo client, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -150,7 +166,13 @@ public sealed class UserService(
             return Gone;
         }
 
-        if (passwords.Verify(request.Password!, user.PasswordHash) == PasswordVerification.Failed)
+        var password = await auth.CheckPasswordAsync(user, request.Password!, client, ct);
+        if (!password.IsSuccess)
+        {
+            return password.Problem;
+        }
+
+        if (!password.Value)
         {
             return Problem.Validation("password", "The password is incorrect.");
         }
@@ -199,12 +221,21 @@ public sealed class UserService(
     /// Users whose username or "name surname" contains the query (trigram indexes), ordered by username with a
     /// keyset cursor; two queries per page whatever its size.
     /// </summary>
-    public async Task<Result<Page<PublicProfile>>> SearchAsync(Caller viewer, string? query, PageRequest page, CancellationToken ct)
+    public Task<Result<Page<PublicProfile>>> SearchAsync(Caller viewer, string? query, PageRequest page, CancellationToken ct) =>
+        SearchAsync(viewer, query, page, metered: true, ct);
+
+    /// <param name="metered">False when part of a search already counted (the chat search's people section).</param>
+    internal async Task<Result<Page<PublicProfile>>> SearchAsync(Caller viewer, string? query, PageRequest page, bool metered, CancellationToken ct)
     {
         var q = query?.Trim().ToLowerInvariant();
         if (q is not { Length: >= 1 and <= 64 })
         {
             return Problem.Validation("q", "A search text of 1 to 64 characters is required.");
+        }
+
+        if (metered && limits.Check(UserAction.Search, viewer.UserId) is { } limited)
+        {
+            return limited;
         }
 
         string? after = null;

@@ -44,7 +44,7 @@ public sealed class UserFunctions(UserService users, AuthService auth)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/me")] HttpRequest request, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<DeleteAccountRequest>(request, ct);
-        return (body.IsSuccess ? await users.DeleteMeAsync(context.Caller(), body.Value, ct) : body.Problem).NoContentOr();
+        return (body.IsSuccess ? await users.DeleteMeAsync(context.Caller(), body.Value, request.ClientInfo(), ct) : body.Problem).NoContentOr();
     }
 
     [Function("ChangePassword")]
@@ -52,7 +52,7 @@ public sealed class UserFunctions(UserService users, AuthService auth)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "users/me/password")] HttpRequest request, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<ChangePasswordRequest>(request, ct);
-        return (body.IsSuccess ? await auth.ChangePasswordAsync(context.Caller(), body.Value, ct) : body.Problem).NoContentOr();
+        return (body.IsSuccess ? await auth.ChangePasswordAsync(context.Caller(), body.Value, request.ClientInfo(), ct) : body.Problem).NoContentOr();
     }
 
     [Function("GetSettings")]

@@ -79,6 +79,9 @@ public abstract class LimitedAppTest(TestEnvironment env, TimeSpan window) : IAs
         {
             ["RateLimits__Window"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimits__LoginFailuresPerAccount"] = "3",
+            // Failures count per account and address: from this one address the fourth try waits the whole window.
+            ["RateLimits__LoginFailuresPerAddress"] = "3",
+            ["RateLimits__LoginBackoff"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimits__LoginsPerIp"] = "100000",
             ["RateLimits__RegistrationsPerIp"] = "100000",
             ["RateLimits__RegistrationsPerEmail"] = "2",

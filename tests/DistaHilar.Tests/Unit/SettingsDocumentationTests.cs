@@ -34,7 +34,20 @@ public sealed class SettingsDocumentationTests
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
-                keys.Add($"{section.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}");
+                var key = $"{section.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}";
+                // A settings object of ours (a rate limit's Burst and PerMinute) is documented by each of its settings.
+                var nested = property.PropertyType.Namespace?.StartsWith("DistaHilar", StringComparison.Ordinal) == true && property.PropertyType.IsClass
+                    ? property.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList()
+                    : [];
+                if (nested.Count == 0)
+                {
+                    keys.Add(key);
+                }
+
+                foreach (var inner in nested)
+                {
+                    keys.Add($"{key}__{inner.Name}");
+                }
             }
         }
 

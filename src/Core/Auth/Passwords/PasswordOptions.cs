@@ -28,5 +28,16 @@ public sealed class PasswordOptions
     /// <summary>Argon2 p: lanes, which may be filled on that many cores at once.</summary>
     public int Parallelism { get; set; } = MinimumParallelism;
 
+    /// <summary>
+    /// Hashes and verifications one instance runs at once (each is ~30 ms of one core at the minimum costs); 0 means one
+    /// per core. More wait in a queue (<see cref="MaxQueued"/>), so parallel sign-ins cannot take every core.
+    /// </summary>
+    public int MaxConcurrent { get; set; }
+
+    /// <summary>Password checks that may wait for <see cref="MaxConcurrent"/>; beyond that they are refused with a 429 at once.</summary>
+    public int MaxQueued { get; set; } = 64;
+
+    internal int EffectiveConcurrency => MaxConcurrent > 0 ? MaxConcurrent : Environment.ProcessorCount;
+
     internal Argon2Parameters ToParameters() => new(MemoryKiB, Iterations, Parallelism);
 }

@@ -31,6 +31,12 @@ public sealed class PasswordOptionsValidator : IValidateOptions<PasswordOptions>
             yield return $"{PasswordOptions.Section}__{nameof(PasswordOptions.Parallelism)} is {options.Parallelism}: it must be between "
                 + $"{PasswordOptions.MinimumParallelism} and {PasswordOptions.MaximumParallelism}.";
         }
+
+        if (options.MaxConcurrent < 0 || options.MaxQueued < 0)
+        {
+            yield return $"{PasswordOptions.Section}__{nameof(PasswordOptions.MaxConcurrent)} and __{nameof(PasswordOptions.MaxQueued)} "
+                + $"are {options.MaxConcurrent} and {options.MaxQueued}: neither may be negative (MaxConcurrent 0 = one per core).";
+        }
     }
 
     private static bool Outside(int value, int minimum, int maximum) => value < minimum || value > maximum;
