@@ -144,10 +144,10 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
         await FinishAsync(timeout.CallId, CallStatus.Ringing, CallStatus.Missed, "no_answer", ct);
     }
 
-    /// <summary>A participant's last connection went away: their ringing or active calls end.</summary>
     /// <summary>
-    /// Ends the user's ringing and active calls (<paramref name="reason"/> on each). Inside the caller's transaction
-    /// the calls end with the caller's change and the caller publishes; otherwise each call ends on its own.
+    /// Ends the user's ringing and active calls, with <paramref name="reason"/> on each: their last connection went
+    /// away, or their account was deleted. Inside the caller's transaction the calls end with the caller's change and
+    /// the caller publishes; otherwise each call ends on its own.
     /// </summary>
     public async Task EndAllAsync(Guid userId, string reason, CancellationToken ct)
     {
