@@ -56,14 +56,22 @@ public sealed class UserLimits : IDisposable
 
     private static RateLimitPartition<TKey> Partition<TKey>(TKey key, BucketLimit limit) => limit.IsOff
         ? RateLimitPartition.GetNoLimiter(key)
-        : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        : RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limit));
+
+    // Refilled by the partitioned limiter's one shared timer (every 100 ms), not a timer per bucket; at most once a
+    // second, so a generous rate adds many tokens per period instead of firing a period every few microseconds.
+    private static TokenBucketRateLimiterOptions Bucket(BucketLimit limit)
+    {
+        var perSecond = limit.PerMinute / 60;
+        return new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit.Burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1 / Math.Max(limit.PerMinute, 1e-6)),
+            TokensPerPeriod = perSecond >= 1 ? (int)Math.Min(Math.Round(perSecond), int.MaxValue) : 1,
+            ReplenishmentPeriod = perSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1 / Math.Max(limit.PerMinute, 1e-6)),
             QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+            AutoReplenishment = false,
+        };
+    }
 
     private static Problem? Take<TKey>(PartitionedRateLimiter<TKey> limiter, TKey key, BucketLimit limit, int count)
     {

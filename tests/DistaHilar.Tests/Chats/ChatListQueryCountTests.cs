@@ -24,7 +24,7 @@ public sealed class ChatListQueryCountTests(TestEnvironment env)
     {
         var ct = TestContext.Current.CancellationToken;
         var counter = new CommandCounter();
-        var settings = (await env.ServersAsync()).AppSettings.ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
+        var settings = TestEnvironment.With((await env.ServersAsync()).AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
         var services = new ServiceCollection().AddLogging().AddSingleton<IInterceptor>(counter).AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         await using var provider = services.BuildServiceProvider();
 

@@ -10,6 +10,7 @@ internal static class ScenarioCatalog
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new HealthScenario(),
+        new MeScenario(),
         new RegisterScenario(),
         new LoginScenario(),
         new ChatListScenario(),
