@@ -78,6 +78,7 @@ public static class DistaHilarServices
         services.AddScoped<ChatList>();
         services.AddScoped<ChatSearch>();
         services.AddScoped<FolderService>();
+        services.AddScoped<SendStatement>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
         services.AddScoped<MessageForwards>();

@@ -55,8 +55,11 @@ public static class ChatRules
         && actor > target
         && (actor == ChatRole.Owner || wanted < ChatRole.Admin);
 
+    /// <summary>The lowest role that posts in a channel (a statement that writes a send checks it in SQL too).</summary>
+    public const ChatRole ChannelPoster = ChatRole.Admin;
+
     /// <summary>Who may post: anyone in a dialog or group, owner and admins in a channel.</summary>
-    public static bool CanPost(ChatType type, ChatRole role) => type != ChatType.Channel || role >= ChatRole.Admin;
+    public static bool CanPost(ChatType type, ChatRole role) => type != ChatType.Channel || role >= ChannelPoster;
 
     /// <summary>Pins: both sides of a dialog; the owner, admins and moderators of a group or channel.</summary>
     public static bool CanPin(ChatType type, ChatRole role) => type == ChatType.Dialog || role >= ChatRole.Moderator;

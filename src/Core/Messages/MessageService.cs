@@ -13,10 +13,10 @@ namespace DistaHilar.Core.Messages;
 /// <summary>
 /// Sending, history and read pointers. A send takes the chat's next message and event numbers under the chat row's
 /// lock, so numbers follow commit order with no gaps; it commits with its <c>message.created</c> event (outbox). A
-/// send is three round trips to the database: the numbers (with the permission check, <see cref="ChatEvents.TakeMessageNumbersAsync"/>),
-/// the insert, the commit.
+/// text send is one round trip to the database (<see cref="SendStatement"/>); a reply or attachments add one read
+/// before it, outside the chat row's lock.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, SendStatement send, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -36,7 +36,8 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
             return limited;
         }
 
-        // Checked before the chat's numbers are taken, so the chat row's lock is not held for it.
+        // Read first only for what the answer and the event show (attachments' views, the reply's preview); the
+        // statement checks both again as it writes. A plain text send is the statement alone: one round trip.
         var media = request.HasMedia ? await MessageAttachments.AttachableAsync(db, caller.UserId, request.MediaIds!, ct) : [];
         if (media is null)
         {
@@ -45,84 +46,45 @@ public sealed class MessageService(DistaHilarDbContext db, ChatService chats, Re
                 : Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var replyTo = request.ReplyToId is { } replyId
+            ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == replyId && m.ChatId == chatId && m.DeletedAt == null, ct)
+            : null;
         var now = time.GetUtcNow();
-        if (await db.TakeMessageNumbersAsync(chatId, caller.UserId, 1, now, ct) is not var (seq, eventSeq, chatType))
-        {
-            // Not a member, or a channel subscriber: undo the numbers, then answer as every write does.
-            await tx.RollbackAsync(ct);
-            var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-            return ChatService.Visible(chat, me) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
-        }
-
-        Message? replyTo = null;
-        if (request.ReplyToId is { } replyId)
-        {
-            replyTo = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == replyId && m.ChatId == chatId && m.DeletedAt == null, ct);
-            if (replyTo is null)
-            {
-                // A retry whose original replied to a message deleted since is still the original.
-                await tx.RollbackAsync(ct);
-                return await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried
-                    ? (retried, false)
-                    : Problem.Validation("replyToId", "Not a message of this chat.");
-            }
-        }
-
-        var names = MessageRules.MentionedUsernames(request.Text).ToArray();
-        var mentions = names.Length == 0
-            ? []
-            : await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId != caller.UserId)
-                .Join(db.Users.Where(u => u.Username != null && names.Contains(u.Username)), m => m.UserId, u => u.Id, (m, u) => u.Id)
-                .ToArrayAsync(ct);
-
         var message = new Message
         {
             Id = Guid.CreateVersion7(now),
             ChatId = chatId,
-            Seq = seq,
             SenderId = caller.UserId,
             ClientMessageId = request.ClientMessageId,
             Text = request.Text,
-            ReplyToId = replyTo?.Id,
-            Mentions = mentions,
+            ReplyToId = request.ReplyToId,
             MediaCount = (short)media.Count,
             CreatedAt = now,
         };
-        db.Messages.Add(message);
-        db.MessageMedia.AddRange(MessageAttachments.Rows(message.Id, media.Select(m => m.Id)));
-        if (media.Count > 0)
+        var mediaViews = await MessageAttachments.ViewsAsync(store, media, ct);
+        var created = events.PrepareToChat(chatId, Created, View(message, replyTo, media: mediaViews));
+        var outcome = await send.RunAsync(
+            new NewMessage(message.Id, chatId, caller.UserId, request.ClientMessageId!, request.Text, request.ReplyToId, [.. MessageRules.MentionedUsernames(request.Text)], [.. media.Select(m => m.Id)], now),
+            created,
+            ct);
+        switch (outcome)
         {
-            await MediaCleanup.ClaimAsync(db, request.MediaIds!, ct);
+            case SendOutcome.Sent sent:
+                events.Written(created, sent.OutboxId, sent.Payload);
+                await events.PublishAsync(ct);
+                return (View(message, replyTo, media: mediaViews) with { Seq = sent.Seq, ReadByPeer = sent.ChatType == ChatType.Dialog ? false : null }, true);
+            case SendOutcome.AlreadySent:
+                // A retry (or the loser of two racing copies): the message that committed with this key is the answer,
+                // even if what it replied to or attached is gone since.
+                return (await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) ?? throw new InvalidOperationException("The earlier send is gone."), false);
+            case SendOutcome.ReplyNotFound:
+                return Problem.Validation("replyToId", "Not a message of this chat.");
+            case SendOutcome.MediaNotAttachable:
+                return Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
+            default:
+                var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+                return ChatService.Visible(chat, me) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
         }
-
-        var view = View(message, replyTo, media: await MessageAttachments.ViewsAsync(store, media, ct)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null };
-        events.ToChat(chatId, eventSeq, Created, view);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
-        {
-            // A retry (or two racing copies of one send): the message that committed with this key is the answer.
-            // Checking first would cost every send a round trip for the rare retry.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            events.Discard();
-            return (await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) ?? throw new InvalidOperationException("The winning send is gone."), false);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation, TableName: "message_media" })
-        {
-            // A medium removed by the cleanup between the check and the insert (it had never been attached in time).
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            events.Discard();
-            return Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
-        }
-
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return (view, true);
     }
 
     /// <summary>

@@ -25,6 +25,39 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
         return envelope;
     }
 
+    /// <summary>
+    /// A chat event that a feature's own statement writes (one round trip, without SaveChanges): the outbox row's
+    /// values, its payload's numbers still to be set by that statement. Hand the written row to <see cref="Written"/>.
+    /// </summary>
+    public ChatEventRow PrepareToChat(Guid chatId, string type, object data)
+    {
+        var now = time.GetUtcNow();
+        var envelope = new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, 0, now, data);
+        var live = setup.Connection is not null;
+        return new ChatEventRow(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), chatId, type, JsonSerializer.Serialize(envelope, Json), now, now + options.Value.OutboxClaimDelay, live ? null : now);
+    }
+
+    /// <summary>The row a statement wrote for <paramref name="row"/> (its id, its numbered payload): published after the commit.</summary>
+    public void Written(ChatEventRow row, long id, string payload)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.PublishedAt is null)
+        {
+            recorded.Add(new OutboxMessage
+            {
+                Id = id,
+                Kind = row.Kind,
+                Target = row.Target,
+                ChatId = row.ChatId,
+                Event = row.Event,
+                Payload = payload,
+                CreatedAt = row.CreatedAt,
+                AvailableAt = row.AvailableAt,
+                Logged = true,
+            });
+        }
+    }
+
     /// <summary>An event for one user's connections (their other devices, or someone who is no longer in the chat's group).</summary>
     public void ToUser(Guid userId, string type, object data, Guid? chatId = null, long? seq = null) =>
         Record(OutboxKind.SendToUser, userId.ToString(), null, type, new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, seq, time.GetUtcNow(), data), chatId, logged: true);
@@ -122,3 +155,10 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
         }
     }
 }
+
+/// <summary>
+/// A logged chat event's outbox row before a statement writes it (<see cref="RealtimeEvents.PrepareToChat"/>). Its
+/// payload carries 0 for the envelope's <c>seq</c>, which only that statement knows; null <see cref="PublishedAt"/>
+/// means the service is configured and the row waits to be sent.
+/// </summary>
+public sealed record ChatEventRow(OutboxKind Kind, string Target, Guid ChatId, string Event, string Payload, DateTimeOffset CreatedAt, DateTimeOffset AvailableAt, DateTimeOffset? PublishedAt);

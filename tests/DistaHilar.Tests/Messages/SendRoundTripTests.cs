@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Diagnostics;
+using DistaHilar.Core;
+using DistaHilar.Core.Auth;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Messages;
+using DistaHilar.Core.Users;
+using DistaHilar.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DistaHilar.Tests.Messages;
+
+/// <summary>
+/// Core's send against the real database (through PgBouncer), counting what goes to PostgreSQL: every command Npgsql
+/// runs (its tracing, so raw commands count as well as EF's) and every transaction EF begins (a COMMIT is a round trip
+/// of its own). A text send must be one round trip, so the chat row is locked only while one statement runs.
+/// </summary>
+public sealed class SendRoundTripTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task A_text_send_is_one_statement_in_autocommit_and_a_reply_adds_one_read()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var transactions = new TransactionCounter();
+        var settings = TestEnvironment.With((await env.ServersAsync()).AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
+        var services = new ServiceCollection().AddLogging().AddSingleton<IInterceptor>(transactions).AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        await using var provider = services.BuildServiceProvider();
+        var alice = await NewUserAsync(provider, "rt" + Guid.NewGuid().ToString("N")[..10], ct);
+        var bob = await NewUserAsync(provider, "rt" + Guid.NewGuid().ToString("N")[..10], ct);
+        Guid chatId;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<ChatService>().CreateDialogAsync(alice.Caller, new CreateDialogRequest(bob.Caller.UserId), ct);
+            chatId = created.Value.Chat.Id;
+        }
+
+        var text = await SendCountedAsync(provider, transactions, alice.Caller, chatId, new SendMessageRequest("t1", "hello", null, null), ct);
+        var mention = await SendCountedAsync(provider, transactions, alice.Caller, chatId, new SendMessageRequest("t2", $"hi @{bob.Username}", null, null), ct);
+        var reply = await SendCountedAsync(provider, transactions, bob.Caller, chatId, new SendMessageRequest("t3", "yes", text.Message.Id, null), ct);
+
+        Assert.Equal((1, 0), (text.Commands, text.Transactions));
+        Assert.Equal((1, 0), (mention.Commands, mention.Transactions));
+        Assert.Equal((2, 0), (reply.Commands, reply.Transactions)); // the preview's read, outside the chat row's lock
+        Assert.Equal([1L, 2L, 3L], [text.Message.Seq, mention.Message.Seq, reply.Message.Seq]);
+        Assert.Equal(text.Message.Id, reply.Message.ReplyTo?.Id);
+        Assert.False(text.Message.ReadByPeer);
+
+        await using var check = provider.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
+        var written = await db.Messages.AsNoTracking().Where(m => m.ChatId == chatId).OrderBy(m => m.Seq).ToListAsync(ct);
+        Assert.Equal([text.Message.Id, mention.Message.Id, reply.Message.Id], written.Select(m => m.Id));
+        Assert.Equal([bob.Caller.UserId], written[1].Mentions);
+        var chat = await db.Chats.AsNoTracking().SingleAsync(c => c.Id == chatId, ct);
+        Assert.Equal(3, chat.LastMessageSeq);
+        var pointers = await db.ChatMembers.AsNoTracking().Where(m => m.ChatId == chatId).ToDictionaryAsync(m => m.UserId, m => m.ReadSeq, ct);
+        Assert.Equal(2, pointers[alice.Caller.UserId]);
+        Assert.Equal(3, pointers[bob.Caller.UserId]);
+        var events = await db.OutboxMessages.AsNoTracking().Where(o => o.ChatId == chatId && o.Event == MessageService.Created).OrderBy(o => o.Id).Select(o => o.Payload).ToListAsync(ct);
+        Assert.Equal(3, events.Count);
+        Assert.Contains("\"seq\": 3", events[2], StringComparison.Ordinal); // numbered by the statement
+    }
+
+    private static async Task<(MessageView Message, int Commands, int Transactions)> SendCountedAsync(
+        ServiceProvider provider, TransactionCounter transactions, Caller caller, Guid chatId, SendMessageRequest request, CancellationToken ct)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var messages = scope.ServiceProvider.GetRequiredService<MessageService>();
+        transactions.Reset();
+        using var commands = new CommandCounter();
+        var result = await commands.CountAsync(() => messages.SendAsync(caller, chatId, request, ct));
+        Assert.True(result.IsSuccess, result.Problem?.Title);
+        return (result.Value.Message, commands.Count, transactions.Count);
+    }
+
+    private static async Task<(Caller Caller, string Username)> NewUserAsync(IServiceProvider provider, string username, CancellationToken ct)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
+        var user = new User { Id = Guid.CreateVersion7(), Name = "Counted", Username = username, PasswordHash = "-", CreatedAt = DateTimeOffset.UtcNow };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(ct);
+        return (new Caller(user.Id, Guid.NewGuid()), username);
+    }
+
+    /// <summary>Npgsql's command activities under one parent activity (so other tests' commands in this process do not count).</summary>
+    private sealed class CommandCounter : IDisposable
+    {
+        private readonly ActivityListener listener;
+        private ActivityTraceId trace;
+        private int count;
+
+        public CommandCounter()
+        {
+            listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStarted = activity =>
+                {
+                    // Commands only: Npgsql also traces opening a physical connection.
+                    if (activity.TraceId == trace && activity.Kind == ActivityKind.Client && !activity.DisplayName.Contains("open", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Interlocked.Increment(ref count);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(listener);
+        }
+
+        public int Count => Volatile.Read(ref count);
+
+        public async Task<T> CountAsync<T>(Func<Task<T>> run)
+        {
+            using var parent = new Activity("counted send").Start();
+            trace = parent.TraceId;
+            return await run();
+        }
+
+        public void Dispose() => listener.Dispose();
+    }
+
+    private sealed class TransactionCounter : DbTransactionInterceptor
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Reset() => Interlocked.Exchange(ref count, 0);
+
+        public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return base.TransactionStartedAsync(connection, eventData, result, cancellationToken);
+        }
+    }
+}
