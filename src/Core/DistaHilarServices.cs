@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Calls;
 using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Contacts;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Folders;
@@ -30,6 +31,7 @@ public static class DistaHilarServices
     public static IServiceCollection AddDistaHilarCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddScoped<AfterResponse>();
 
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));

@@ -8,6 +8,7 @@ NativeMemory.KeepLargeBlocksReturnable();
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Logging.UseHostJsonLogLevels(Path.Combine(AppContext.BaseDirectory, "host.json"));
+builder.UseMiddleware<AfterResponseMiddleware>();
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
 builder.UseMiddleware<RouteInputMiddleware>();

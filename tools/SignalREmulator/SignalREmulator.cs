@@ -40,6 +40,7 @@ public sealed class SignalREmulator : IAsyncDisposable
     }
 
     private bool[] restPausedFlag = [false];
+    private RestHold restHold = new();
 
     /// <summary>
     /// While true the server-side REST API answers 503 (clients still connect): a service coming back from an outage
@@ -50,6 +51,16 @@ public sealed class SignalREmulator : IAsyncDisposable
         get => Volatile.Read(ref restPausedFlag[0]);
         set => Volatile.Write(ref restPausedFlag[0], value);
     }
+
+    /// <summary>
+    /// Holds every server-side REST call from now until the result is disposed (then they are handled); calls
+    /// the app cancels meanwhile are dropped. The real service is never this slow on purpose: tests use
+    /// it to see what the app answers while a call to the service is still open.
+    /// </summary>
+    public IDisposable HoldRest() => restHold.Hold();
+
+    /// <summary>REST calls being held by <see cref="HoldRest"/> right now.</summary>
+    public int HeldRestCalls => restHold.Waiting;
 
     /// <summary>The service's base address, <c>http://127.0.0.1:&lt;port&gt;</c> (no trailing slash).</summary>
     public Uri Endpoint { get; }
@@ -84,6 +95,7 @@ public sealed class SignalREmulator : IAsyncDisposable
         // The port is known only once Kestrel listens, and the handlers need it for token audiences: bind them late.
         // Shared with the instance (a one-element array, since the handler captures it before the instance exists).
         var restPaused = new[] { options.RestPaused };
+        var restHold = new RestHold();
         ClientEndpoint? clients = null;
         RestApi? rest = null;
         var stopping = new CancellationTokenSource();
@@ -112,7 +124,10 @@ public sealed class SignalREmulator : IAsyncDisposable
                     return;
                 }
 
-                await rest!.HandleAsync(context);
+                if (await restHold.PassAsync(context.RequestAborted))
+                {
+                    await rest!.HandleAsync(context);
+                }
             }
             else
             {
@@ -148,7 +163,7 @@ public sealed class SignalREmulator : IAsyncDisposable
         var restCalls = new RestCallCounter();
         rest = new RestApi(auth, registry, restCalls, log);
         log.LogInformation("SignalR emulator listening on {Endpoint}, upstream {Upstream}", endpoint, options.UpstreamUrlTemplate ?? "(none)");
-        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey, registry, restCalls, options.StateFile) { restPausedFlag = restPaused };
+        return new SignalREmulator(app, clients, upstream, stopping, endpoint, accessKey, registry, restCalls, options.StateFile) { restPausedFlag = restPaused, restHold = restHold };
     }
 
     /// <summary>The URL and token an app's negotiate hands a client: the same pair the Azure SDKs produce.</summary>

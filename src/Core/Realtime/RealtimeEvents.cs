@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace DistaHilar.Core.Realtime;
 /// Lasting events are also the change log <c>GET /api/updates</c> reads, so they are recorded even with realtime not
 /// configured (then as already handled); presence and group membership calls are recorded only for the service.
 /// </summary>
-public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
+public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, AfterResponse afterResponse, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly List<OutboxMessage> recorded = [];
@@ -110,17 +111,29 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     /// <summary>All the user's connections close, known to the app or not (every session ended).</summary>
     public void CloseUserConnections(Guid userId) => Record(OutboxKind.CloseUserConnections, userId.ToString(), null, null, null);
 
-    /// <summary>Sends what this unit of work recorded, in order; call after the commit. Never throws for the service's failures.</summary>
-    public async Task PublishAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends what this unit of work recorded, in order; call after the commit. Events alone go out after an HTTP
+    /// response is written (<see cref="AfterResponse"/>): the rows are committed, and the dispatcher sends whatever
+    /// this does not. Never throws for the service's failures.
+    /// </summary>
+    public Task PublishAsync(CancellationToken ct)
     {
         if (recorded.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var batch = recorded.ToList();
         recorded.Clear();
-        await publisher.PublishOwnAsync(batch, ct);
+        if (!batch.TrueForAll(row => row.Kind is OutboxKind.SendToGroup or OutboxKind.SendToUser))
+        {
+            // Group memberships and closed connections are done before the answer: the client's next request (a
+            // send into the chat it was just added to) relies on them.
+            return publisher.PublishOwnAsync(batch, ct);
+        }
+
+        // Not the request's token: a client that hangs up once answered must not stop its events.
+        return afterResponse.RunAsync(() => publisher.PublishOwnAsync(batch, CancellationToken.None));
     }
 
     /// <summary>Forgets what was recorded, after the unit of work that held it failed and was cleared.</summary>
