@@ -2,6 +2,7 @@ using System.Text.Json;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Realtime;
@@ -13,7 +14,7 @@ namespace DistaHilar.Core.Realtime;
 /// Lasting events are also the change log <c>GET /api/updates</c> reads, so they are recorded even with realtime not
 /// configured (then as already handled); presence and group membership calls are recorded only for the service.
 /// </summary>
-public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, AfterResponse afterResponse, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
+public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publisher, AfterResponse afterResponse, IServiceScopeFactory scopes, SignalRSetup setup, IOptions<SignalROptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly List<OutboxMessage> recorded = [];
@@ -112,9 +113,9 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     public void CloseUserConnections(Guid userId) => Record(OutboxKind.CloseUserConnections, userId.ToString(), null, null, null);
 
     /// <summary>
-    /// Sends what this unit of work recorded, in order; call after the commit. Events alone go out after an HTTP
-    /// response is written (<see cref="AfterResponse"/>): the rows are committed, and the dispatcher sends whatever
-    /// this does not. Never throws for the service's failures.
+    /// Sends what this unit of work recorded, in order; call after the commit. In an HTTP request, events alone are
+    /// sent without the response waiting for them (<see cref="AfterResponse"/>): the rows are committed, and the
+    /// dispatcher sends whatever this does not. Never throws for the service's failures.
     /// </summary>
     public Task PublishAsync(CancellationToken ct)
     {
@@ -132,8 +133,14 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
             return publisher.PublishOwnAsync(batch, ct);
         }
 
-        // Not the request's token: a client that hangs up once answered must not stop its events.
-        return afterResponse.RunAsync(() => publisher.PublishOwnAsync(batch, CancellationToken.None));
+        // It starts now, alongside the response (so delivery is not later than before), in a scope of its own (the
+        // request may go on using its DbContext), and not with the request's token: a client that hangs up once
+        // answered must not stop its events.
+        return afterResponse.Start(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OutboxPublisher>().PublishOwnAsync(batch, CancellationToken.None);
+        });
     }
 
     /// <summary>Forgets what was recorded, after the unit of work that held it failed and was cleared.</summary>

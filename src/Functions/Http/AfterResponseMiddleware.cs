@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace DistaHilar.Functions.Http;
 
 /// <summary>
-/// Writes an HTTP function's response before the work it deferred (<see cref="AfterResponse"/>: publishing its
-/// events), then does that work inside the same invocation, so the host keeps the instance until it is finished. The
+/// Lets an HTTP function's response go out without waiting for the work it need not wait for (<see cref="AfterResponse"/>:
+/// publishing its events, started at once), then waits for that work inside the same invocation, so the host keeps
+/// the instance until it is finished. The
 /// response gets a Content-Length, so the client has all of it as soon as it is written, whether or not the host in
 /// front ends its own response only with the invocation. The outermost middleware: it sees every answer, problems
 /// from the exception middleware included.
@@ -27,7 +28,7 @@ public sealed class AfterResponseMiddleware(ILogger<AfterResponseMiddleware> log
         }
 
         var afterResponse = context.InstanceServices.GetRequiredService<AfterResponse>();
-        afterResponse.Defer();
+        afterResponse.Detach();
         try
         {
             await next(context);
@@ -39,7 +40,7 @@ public sealed class AfterResponseMiddleware(ILogger<AfterResponseMiddleware> log
         }
         finally
         {
-            await RunDeferredAsync(afterResponse, context.FunctionDefinition.Name);
+            await FinishAsync(afterResponse, context.FunctionDefinition.Name);
         }
     }
 
@@ -63,11 +64,11 @@ public sealed class AfterResponseMiddleware(ILogger<AfterResponseMiddleware> log
         await http.Response.CompleteAsync();
     }
 
-    private async Task RunDeferredAsync(AfterResponse afterResponse, string function)
+    private async Task FinishAsync(AfterResponse afterResponse, string function)
     {
         try
         {
-            await afterResponse.RunDeferredAsync();
+            await afterResponse.FinishAsync();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

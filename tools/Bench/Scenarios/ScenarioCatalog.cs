@@ -18,6 +18,7 @@ internal static class ScenarioCatalog
         new DialogScenario(),
         new DialogRepeatScenario(),
         new SendScenario(),
+        new SendHotScenario(),
         HistoryScenario.Newest,
         HistoryScenario.Deep,
         UploadScenario.Direct,
