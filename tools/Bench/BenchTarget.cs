@@ -55,7 +55,8 @@ internal sealed class BenchTarget : IAsyncDisposable
         var app = Directory.Exists(release) ? release : DevEnvironment.DefaultAppDirectory("Debug");
         await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
         await Console.Error.WriteLineAsync($"App settings overridden: {Describe(StartedAppSettings)}");
-        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, ct);
+        // Production durability (fsync, synchronous_commit on, as Azure runs): the figures we publish include the commit's flush.
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, PostgresDurability.Production, ct);
 
         // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
         var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));

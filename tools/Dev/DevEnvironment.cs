@@ -33,7 +33,7 @@ public sealed class DevEnvironment : IAsyncDisposable
         Path.Combine(RepoRoot.Find(), "src", "Functions", "bin", configuration, "net10.0");
 
     public static Task<DevEnvironment> StartAsync(string appDirectory, int httpPort, ILoggerFactory loggerFactory, bool readLocalSettings = true, CancellationToken ct = default) =>
-        StartAsync(appDirectory, httpPort, loggerFactory, readLocalSettings, extraSettings: null, ct);
+        StartAsync(appDirectory, httpPort, loggerFactory, readLocalSettings, extraSettings: null, PostgresDurability.Fast, ct);
 
     /// <param name="extraSettings">
     /// App settings merged over the services' (a key here wins; null removes one), e.g. the benchmark's generous
@@ -45,9 +45,10 @@ public sealed class DevEnvironment : IAsyncDisposable
         ILoggerFactory loggerFactory,
         bool readLocalSettings,
         IReadOnlyDictionary<string, string?>? extraSettings,
+        PostgresDurability durability,
         CancellationToken ct = default)
     {
-        var services = await LocalServers.StartAsync(loggerFactory, ct);
+        var services = await LocalServers.StartAsync(loggerFactory, durability, ct);
         Emulator? signalR = null;
         TurnServer? turn = null;
         try

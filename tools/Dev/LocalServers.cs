@@ -42,9 +42,11 @@ public sealed class LocalServers : IAsyncDisposable
     public IEnumerable<TrackedProcess> Processes =>
         new[] { Postgres.Tracked, PgBouncer.Tracked, Azurite.Tracked }.OfType<TrackedProcess>();
 
-    public static async Task<LocalServers> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct = default)
+    public static Task<LocalServers> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct = default) => StartAsync(loggerFactory, PostgresDurability.Fast, ct);
+
+    public static async Task<LocalServers> StartAsync(ILoggerFactory loggerFactory, PostgresDurability durability, CancellationToken ct = default)
     {
-        var postgresStart = PostgresServer.StartAsync(loggerFactory.CreateLogger("postgres"), ct);
+        var postgresStart = PostgresServer.StartAsync(loggerFactory.CreateLogger("postgres"), durability, ct);
         var azuriteStart = AzuriteServer.StartAsync(loggerFactory.CreateLogger("azurite"), ct);
         PostgresServer? postgres = null;
         AzuriteServer? azurite = null;

@@ -7,8 +7,9 @@ using Npgsql;
 namespace DistaHilar.LocalServices;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster in a temp folder, listening only on 127.0.0.1 on a free port, tuned for
-/// speed over durability (fsync, synchronous_commit and full_page_writes off). It holds login role and database
+/// A throwaway PostgreSQL cluster in a temp folder, listening only on 127.0.0.1 on a free port, by default tuned for
+/// speed over durability (fsync, synchronous_commit and full_page_writes off); <see cref="PostgresDurability.Production"/>
+/// keeps PostgreSQL's (and Azure's) defaults, for benchmarks and anything that must survive a crash. It holds login role and database
 /// <c>distahilar</c> (scram-sha-256, random password). Runs as the <c>postgres</c> OS user when we are root.
 /// Tests can <see cref="StopAsync"/> and <see cref="RestartAsync"/> it to exercise outages;
 /// <see cref="DisposeAsync"/> kills it and deletes the folder.
@@ -35,6 +36,8 @@ public sealed class PostgresServer : IAsyncDisposable
         DataDirectory = Path.Combine(root, "data");
     }
 
+    public PostgresDurability Durability { get; private init; }
+
     /// <summary>TCP port on 127.0.0.1; stays the same across <see cref="RestartAsync"/>.</summary>
     public int Port { get; private set; }
 
@@ -58,11 +61,14 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>initdb's a new cluster, starts it, waits until it accepts connections and creates the app role and database.</summary>
     /// <exception cref="LocalServiceException">A step failed or timed out; the message carries the tail of the output.</exception>
-    public static async Task<PostgresServer> StartAsync(ILogger? log = null, CancellationToken ct = default)
+    public static Task<PostgresServer> StartAsync(ILogger? log = null, CancellationToken ct = default) => StartAsync(log, PostgresDurability.Fast, ct);
+
+    /// <inheritdoc cref="StartAsync(ILogger?, CancellationToken)"/>
+    public static async Task<PostgresServer> StartAsync(ILogger? log, PostgresDurability durability, CancellationToken ct = default)
     {
         log ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
-        var server = new PostgresServer(log, ServiceAccount.CreateTempDirectory("distahilar-pg-", forService: true), Executables.PostgresBinDirectory());
+        var server = new PostgresServer(log, ServiceAccount.CreateTempDirectory("distahilar-pg-", forService: true), Executables.PostgresBinDirectory()) { Durability = durability };
         try
         {
             await server.InitDbAsync(ct);
@@ -186,14 +192,12 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var file = Path.Combine(DataDirectory, "distahilar.conf");
         File.WriteAllText(file, $"""
-            # Written by DistaHilar.LocalServices: a disposable cluster, so speed beats durability.
+            # Written by DistaHilar.LocalServices: a disposable cluster ({Durability}).
             listen_addresses = '127.0.0.1'
             port = {Port}
             unix_socket_directories = '{_root}'
             max_connections = 200
-            fsync = off
-            synchronous_commit = off
-            full_page_writes = off
+            {(Durability == PostgresDurability.Fast ? "fsync = off\nsynchronous_commit = off\nfull_page_writes = off" : "fsync = on\nsynchronous_commit = on\nfull_page_writes = on")}
             logging_collector = off
             log_destination = 'stderr'
             log_line_prefix = '%m [%p] '
@@ -252,4 +256,14 @@ public sealed class PostgresServer : IAsyncDisposable
         _process.Dispose();
         _process = null;
     }
+}
+
+/// <summary>How a local cluster trades durability for speed.</summary>
+public enum PostgresDurability
+{
+    /// <summary>fsync, synchronous_commit and full_page_writes off: a crash may lose acknowledged commits. Tests that never crash it.</summary>
+    Fast,
+
+    /// <summary>fsync, synchronous_commit and full_page_writes on, as Azure Database for PostgreSQL runs: benchmarks, crash tests.</summary>
+    Production,
 }
