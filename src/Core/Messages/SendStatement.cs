@@ -35,7 +35,10 @@ public abstract record SendOutcome
 /// attachments and their claim, the sender's read pointer, and the <c>message.created</c> outbox row with its numbers.
 /// One round trip, so the chat row is locked only while the statement runs; a send into the same chat waits on that
 /// lock and then numbers after it, so numbers stay gap-free in commit order. Any refusal updates nothing (every write
-/// hangs off the chat row's update), and any error rolls the statement back whole.
+/// hangs off the chat row's update), and any error rolls the statement back whole. Membership is checked twice: in the
+/// statement's snapshot (so a refusal touches no row), and by updating the sender's read pointer after the chat row's
+/// lock, as the old three-step send did: a removal that committed meanwhile leaves no row, the message's sender is
+/// then null, and the not-null error undoes the statement.
 /// </summary>
 public sealed class SendStatement(DistaHilarDbContext db)
 {
@@ -53,14 +56,16 @@ public sealed class SendStatement(DistaHilarDbContext db)
             WHERE chats.id = @chat AND checks.may_post AND checks.earlier IS NULL AND checks.reply_ok AND checks.media_ok
             RETURNING chats.last_message_seq AS seq, chats.event_seq, chats.type),
         pointer AS (
-            UPDATE chat_members SET read_seq = c.seq FROM c WHERE chat_id = @chat AND user_id = @sender),
+            UPDATE chat_members m SET read_seq = c.seq FROM c
+            WHERE m.chat_id = @chat AND m.user_id = @sender AND (c.type <> @channel OR m.role >= @channel_poster)
+            RETURNING m.user_id),
         message AS (
             INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, text, reply_to_id, mentions, created_at, media_count, read_count)
-            SELECT @id, @chat, c.seq, @sender, @client_id, @text, @reply,
+            SELECT @id, @chat, c.seq, pointer.user_id, @client_id, @text, @reply,
                 ARRAY(SELECT u.id FROM chat_members m JOIN users u ON u.id = m.user_id
                       WHERE m.chat_id = @chat AND m.user_id <> @sender AND u.username = ANY(@mentioned)),
                 @now, cardinality(@media), 0
-            FROM c),
+            FROM c LEFT JOIN pointer ON TRUE),
         attachments AS (
             INSERT INTO message_media (message_id, position, media_id)
             SELECT @id, (a.ordinal - 1)::smallint, a.media_id FROM c, unnest(@media) WITH ORDINALITY AS a(media_id, ordinal)),
@@ -123,6 +128,12 @@ public sealed class SendStatement(DistaHilarDbContext db)
         {
             // Two racing copies of one send: both passed the check, the second waited on the chat row and lost here.
             return new SendOutcome.AlreadySent();
+        }
+        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.NotNullViolation, TableName: "messages", ColumnName: "sender_id" })
+        {
+            // Removed (or demoted in a channel) by a change that committed while this statement waited for the chat
+            // row: the membership row, updated after that wait, is gone, and the error undoes the numbers taken.
+            return new SendOutcome.MayNotPost();
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.ForeignKeyViolation, TableName: "message_media" })
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using DistaHilar.Core;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
 using DistaHilar.Core.Users;
@@ -62,6 +63,58 @@ public sealed class SendRoundTripTests(TestEnvironment env)
         var events = await db.OutboxMessages.AsNoTracking().Where(o => o.ChatId == chatId && o.Event == MessageService.Created).OrderBy(o => o.Id).Select(o => o.Payload).ToListAsync(ct);
         Assert.Equal(3, events.Count);
         Assert.Contains("\"seq\": 3", events[2], StringComparison.Ordinal); // numbered by the statement
+    }
+
+    [Fact]
+    public async Task A_member_removed_while_the_send_waits_for_the_chat_row_is_refused_and_no_number_is_taken()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var servers = await env.ServersAsync();
+        var settings = TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
+        await using var provider = new ServiceCollection().AddLogging().AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+        var alice = await NewUserAsync(provider, "rr" + Guid.NewGuid().ToString("N")[..10], ct);
+        var bob = await NewUserAsync(provider, "rr" + Guid.NewGuid().ToString("N")[..10], ct);
+        Guid chatId;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<ChatService>().CreateAsync(alice.Caller, ChatType.Group, new CreateChatRequest("race", null, [bob.Caller.UserId], false), ct);
+            chatId = created.Value!.Id;
+        }
+
+        async Task<long> SeqOfAsync(DistaHilarDbContext db) => (await db.Chats.AsNoTracking().SingleAsync(c => c.Id == chatId, ct)).LastMessageSeq;
+        long seqBefore;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            seqBefore = await SeqOfAsync(scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>());
+        }
+
+        // A removal in flight: it holds the chat row and has deleted Bob's membership, not yet committed.
+        await using var removal = new Npgsql.NpgsqlConnection(servers.Postgres.DirectConnectionString);
+        await removal.OpenAsync(ct);
+        await using var tx = await removal.BeginTransactionAsync(ct);
+        await using (var hold = new Npgsql.NpgsqlCommand($"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE; DELETE FROM chat_members WHERE chat_id = '{chatId}' AND user_id = '{bob.Caller.UserId}'", removal, tx))
+        {
+            await hold.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var sendScope = provider.CreateAsyncScope();
+        var send = sendScope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(bob.Caller, chatId, new SendMessageRequest("late", "still here?", null, null), ct);
+        await Eventually.True(
+            async () =>
+            {
+                await using var probe = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.query LIKE '%pointer AS%'", removal, tx);
+                return (long)(await probe.ExecuteScalarAsync(ct))! > 0;
+            },
+            TimeSpan.FromSeconds(20),
+            "the send to wait for the chat row");
+        await tx.CommitAsync(ct);
+
+        var result = await send;
+        Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);
+        await using var check = provider.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
+        Assert.Equal(seqBefore, await SeqOfAsync(db));
+        Assert.False(await db.Messages.AnyAsync(m => m.ChatId == chatId && m.SenderId == bob.Caller.UserId, ct));
     }
 
     private static async Task<(MessageView Message, int Commands, int Transactions)> SendCountedAsync(
