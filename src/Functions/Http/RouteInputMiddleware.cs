@@ -32,7 +32,8 @@ public sealed class RouteInputMiddleware : IFunctionsWorkerMiddleware
         var data = context.BindingContext.BindingData;
         foreach (var parameter in context.FunctionDefinition.Parameters)
         {
-            if (!data.TryGetValue(parameter.Name, out var raw) || raw is not string value)
+            // Route values arrive as text; a value the host sent as JSON (it looks like "[1]") is its raw text.
+            if (!data.TryGetValue(parameter.Name, out var raw) || Convert.ToString(raw, System.Globalization.CultureInfo.InvariantCulture) is not { } value)
             {
                 continue;
             }
