@@ -61,8 +61,8 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             MediaCount = (short)media.Count,
             CreatedAt = now,
         };
-        var mediaViews = await MessageAttachments.ViewsAsync(store, media, ct);
-        var created = events.PrepareToChat(chatId, Created, View(message, replyTo, media: mediaViews));
+        var view = View(message, replyTo, media: await MessageAttachments.ViewsAsync(store, media, ct));
+        var created = events.PrepareToChat(chatId, Created, view);
         var outcome = await send.RunAsync(
             new NewMessage(message.Id, chatId, caller.UserId, request.ClientMessageId!, request.Text, request.ReplyToId, [.. MessageRules.MentionedUsernames(request.Text)], [.. media.Select(m => m.Id)], now),
             created,
@@ -72,7 +72,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             case SendOutcome.Sent sent:
                 events.Written(created, sent.OutboxId, sent.Payload);
                 await events.PublishAsync(ct);
-                return (View(message, replyTo, media: mediaViews) with { Seq = sent.Seq, ReadByPeer = sent.ChatType == ChatType.Dialog ? false : null }, true);
+                return (view with { Seq = sent.Seq, ReadByPeer = sent.ChatType == ChatType.Dialog ? false : null }, true);
             case SendOutcome.AlreadySent:
                 // A retry (or the loser of two racing copies): the message that committed with this key is the answer,
                 // even if what it replied to or attached is gone since.

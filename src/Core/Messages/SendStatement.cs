@@ -84,7 +84,7 @@ public sealed class SendStatement(DistaHilarDbContext db)
         """;
 
     /// <summary>Runs the send; a clientMessageId taken by a racing copy of it comes back as <see cref="SendOutcome.AlreadySent"/> too.</summary>
-    public async Task<SendOutcome> RunAsync(NewMessage message, ChatEventRow created, CancellationToken ct)
+    public async Task<SendOutcome> RunAsync(NewMessage message, OutboxMessage created, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(created);
@@ -146,7 +146,7 @@ public sealed class SendStatement(DistaHilarDbContext db)
         }
     }
 
-    private static void Add(NpgsqlCommand command, NewMessage message, ChatEventRow created)
+    private static void Add(NpgsqlCommand command, NewMessage message, OutboxMessage created)
     {
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<Guid>("chat", message.ChatId));
@@ -164,8 +164,8 @@ public sealed class SendStatement(DistaHilarDbContext db)
         p.Add(new NpgsqlParameter<short>("channel_poster", (short)ChatRules.ChannelPoster));
         p.Add(new NpgsqlParameter<short>("kind", (short)created.Kind));
         p.Add(new NpgsqlParameter<string>("target", created.Target));
-        p.Add(new NpgsqlParameter<string>("event", created.Event));
-        p.Add(new NpgsqlParameter<string>("payload", NpgsqlDbType.Jsonb) { TypedValue = created.Payload });
+        p.Add(new NpgsqlParameter<string>("event", created.Event!));
+        p.Add(new NpgsqlParameter<string>("payload", NpgsqlDbType.Jsonb) { TypedValue = created.Payload! });
         p.Add(new NpgsqlParameter<DateTimeOffset>("created_at", created.CreatedAt));
         p.Add(new NpgsqlParameter<DateTimeOffset>("available_at", created.AvailableAt));
         p.Add(new NpgsqlParameter("published_at", NpgsqlDbType.TimestampTz) { Value = (object?)created.PublishedAt ?? DBNull.Value });

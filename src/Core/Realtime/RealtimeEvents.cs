@@ -28,34 +28,35 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
     }
 
     /// <summary>
-    /// A chat event that a feature's own statement writes (one round trip, without SaveChanges): the outbox row's
-    /// values, its payload's numbers still to be set by that statement. Hand the written row to <see cref="Written"/>.
+    /// A chat event that a feature's own statement writes (one round trip, without SaveChanges): the outbox row, not
+    /// added to the unit of work, its payload's <c>seq</c> 0 until that statement numbers it. Hand the id and payload
+    /// the statement wrote to <see cref="Written"/>.
     /// </summary>
-    public ChatEventRow PrepareToChat(Guid chatId, string type, object data)
+    public OutboxMessage PrepareToChat(Guid chatId, string type, object data)
     {
         var now = time.GetUtcNow();
         var envelope = new RealtimeEnvelope(Guid.CreateVersion7(), type, chatId, 0, now, data);
-        var live = setup.Connection is not null;
-        return new ChatEventRow(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), chatId, type, JsonSerializer.Serialize(envelope, Json), now, now + options.Value.OutboxClaimDelay, live ? null : now);
+        return Row(OutboxKind.SendToGroup, RealtimeGroups.Chat(chatId), null, chatId, type, JsonSerializer.Serialize(envelope, Json), logged: true, now);
     }
 
-    /// <summary>The row a statement wrote for <paramref name="row"/> (its id, its numbered payload): published after the commit.</summary>
-    public void Written(ChatEventRow row, long id, string payload)
+    /// <summary>What a statement wrote for <paramref name="prepared"/> (its id, its numbered payload): published after the commit.</summary>
+    public void Written(OutboxMessage prepared, long id, string payload)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        if (row.PublishedAt is null)
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.PublishedAt is null)
         {
             recorded.Add(new OutboxMessage
             {
                 Id = id,
-                Kind = row.Kind,
-                Target = row.Target,
-                ChatId = row.ChatId,
-                Event = row.Event,
+                Kind = prepared.Kind,
+                Target = prepared.Target,
+                Group = prepared.Group,
+                ChatId = prepared.ChatId,
+                Event = prepared.Event,
                 Payload = payload,
-                CreatedAt = row.CreatedAt,
-                AvailableAt = row.AvailableAt,
-                Logged = true,
+                CreatedAt = prepared.CreatedAt,
+                AvailableAt = prepared.AvailableAt,
+                Logged = prepared.Logged,
             });
         }
     }
@@ -154,31 +155,27 @@ public sealed class RealtimeEvents(DistaHilarDbContext db, OutboxPublisher publi
             return;
         }
 
-        var now = time.GetUtcNow();
-        var message = new OutboxMessage
-        {
-            Kind = kind,
-            Target = target,
-            Group = group,
-            ChatId = chatId,
-            Event = type,
-            Payload = envelope is null ? null : JsonSerializer.Serialize(envelope, Json),
-            CreatedAt = now,
-            AvailableAt = now + options.Value.OutboxClaimDelay,
-            Logged = logged,
-            PublishedAt = live ? null : now,
-        };
+        var message = Row(kind, target, group, chatId, type, envelope is null ? null : JsonSerializer.Serialize(envelope, Json), logged, time.GetUtcNow());
         db.OutboxMessages.Add(message);
         if (live)
         {
             recorded.Add(message);
         }
     }
+
+    /// <summary>A new row: waiting to be sent when the service is configured, else already handled (kept for the change log).</summary>
+    private OutboxMessage Row(OutboxKind kind, string target, string? group, Guid? chatId, string? type, string? payload, bool logged, DateTimeOffset now) => new()
+    {
+        Kind = kind,
+        Target = target,
+        Group = group,
+        ChatId = chatId,
+        Event = type,
+        Payload = payload,
+        CreatedAt = now,
+        AvailableAt = now + options.Value.OutboxClaimDelay,
+        Logged = logged,
+        PublishedAt = setup.Connection is null ? now : null,
+    };
 }
 
-/// <summary>
-/// A logged chat event's outbox row before a statement writes it (<see cref="RealtimeEvents.PrepareToChat"/>). Its
-/// payload carries 0 for the envelope's <c>seq</c>, which only that statement knows; null <see cref="PublishedAt"/>
-/// means the service is configured and the row waits to be sent.
-/// </summary>
-public sealed record ChatEventRow(OutboxKind Kind, string Target, Guid ChatId, string Event, string Payload, DateTimeOffset CreatedAt, DateTimeOffset AvailableAt, DateTimeOffset? PublishedAt);
