@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace DistaHilar.Bench.Scenarios;
@@ -42,6 +41,4 @@ internal sealed class MeScenario : IScenario, IScenarioNotes
         using var response = await ChatApi.SendAsync(client, tokens[workerIndex], HttpMethod.Get, Me, null, ct);
         return Outcome.Expect(response, HttpStatusCode.OK);
     }
-
-    internal static string Nanoseconds(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + " ns";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using DistaHilar.Core;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.RateLimiting;
@@ -44,10 +45,12 @@ internal static class RequestChecks
         var bucketNs = await TimeAsync(i => { limits.CheckMessages(users[i % Users], chat); return ValueTask.CompletedTask; }, ct);
         return new Dictionary<string, string>
         {
-            ["revoked-session check"] = $"{MeScenario.Nanoseconds(revokedNs)} per request (a live session, {Revoked:N0} revoked, refresh query included)",
-            ["message limit check"] = $"{MeScenario.Nanoseconds(bucketNs)} per send (two token buckets, {Users:N0} active users)",
+            ["revoked-session check"] = $"{Nanoseconds(revokedNs)} per request (a live session, {Revoked:N0} revoked, refresh query included)",
+            ["message limit check"] = $"{Nanoseconds(bucketNs)} per send (two token buckets, {Users:N0} active users)",
         };
     }
+
+    private static string Nanoseconds(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + " ns";
 
     private static async Task<double> TimeAsync(Func<int, ValueTask> check, CancellationToken ct)
     {

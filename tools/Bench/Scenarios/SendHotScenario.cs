@@ -15,8 +15,6 @@ namespace DistaHilar.Bench.Scenarios;
 /// </summary>
 internal sealed class SendHotScenario : IScenario, IScenarioNotes, ILevelSettling
 {
-    private const string Text = "A message of ordinary length, about what people type into a chat in one go.";
-
     private readonly ConcurrentDictionary<string, long> sentAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> notes = new()
     {
@@ -50,7 +48,7 @@ internal sealed class SendHotScenario : IScenario, IScenarioNotes, ILevelSettlin
     {
         var id = Guid.NewGuid().ToString();
         sentAt[id] = Stopwatch.GetTimestamp();
-        using var response = await ChatApi.SendAsync(client, members[workerIndex].AccessToken, HttpMethod.Post, path, new { clientMessageId = id, text = Text }, ct);
+        using var response = await ChatApi.SendAsync(client, members[workerIndex].AccessToken, HttpMethod.Post, path, new { clientMessageId = id, text = SendScenario.Text }, ct);
         return Outcome.Expect(response, HttpStatusCode.Created);
     }
 
@@ -65,14 +63,12 @@ internal sealed class SendHotScenario : IScenario, IScenarioNotes, ILevelSettlin
         }
 
         var latencies = Interlocked.Exchange(ref receipts, new ConcurrentQueue<long>()).Order().ToArray();
+        var delivery = LatencyMs.FromSorted(latencies);
         level++;
         notes[string.Create(CultureInfo.InvariantCulture, $"delivery, level {level}")] = latencies.Length == 0
             ? "none received"
-            : string.Create(CultureInfo.InvariantCulture, $"{latencies.Length} receipts, POST → each member's client p50 {Ms(latencies, 50)} / p95 {Ms(latencies, 95)} / p99 {Ms(latencies, 99)} ms; disconnects {Volatile.Read(ref disconnects)}");
+            : string.Create(CultureInfo.InvariantCulture, $"{latencies.Length} receipts, POST → each member's client p50 {delivery.P50:0.0} / p95 {delivery.P95:0.0} / p99 {delivery.P99:0.0} ms; disconnects {Volatile.Read(ref disconnects)}");
     }
-
-    private static string Ms(long[] sorted, double percentile) =>
-        (sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1)] * 1000.0 / Stopwatch.Frequency).ToString("0.0", CultureInfo.InvariantCulture);
 
     private HubConnection Connect(Uri hub, string token)
     {

@@ -13,7 +13,7 @@ namespace DistaHilar.Bench.Scenarios;
 internal sealed class SendScenario : IScenario, IScenarioNotes
 {
     // An ordinary message's length; the same text every time (the clientMessageId makes each send new).
-    private const string Text = "A message of ordinary length, about what people type into a chat in one go.";
+    internal const string Text = "A message of ordinary length, about what people type into a chat in one go.";
 
     private RegisteredUser[] senders = [];
     private Uri[] paths = [];
