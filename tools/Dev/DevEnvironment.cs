@@ -28,6 +28,10 @@ public sealed class DevEnvironment : IAsyncDisposable
 
     public FunctionsDevHost Host { get; }
 
+    /// <summary>Where a SignalR service posts its upstream events for an app on 127.0.0.1:<paramref name="appPort"/> (its upstream function's route).</summary>
+    public static string UpstreamUrlTemplate(int appPort) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}");
+
     /// <summary>The built function app: src/Functions/bin/&lt;configuration&gt;/net10.0.</summary>
     public static string DefaultAppDirectory(string configuration = "Debug") =>
         Path.Combine(RepoRoot.Find(), "src", "Functions", "bin", configuration, "net10.0");
@@ -58,7 +62,7 @@ public sealed class DevEnvironment : IAsyncDisposable
             var port = httpPort == 0 ? FreePort.Next() : httpPort;
             signalR = await Emulator.StartAsync(new EmulatorOptions
             {
-                UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+                UpstreamUrlTemplate = UpstreamUrlTemplate(port),
                 LoggerFactory = loggerFactory,
             }, ct);
             var settings = new Dictionary<string, string?>(services.AppSettings, StringComparer.OrdinalIgnoreCase)

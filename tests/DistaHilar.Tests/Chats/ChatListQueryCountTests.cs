@@ -1,14 +1,11 @@
 using System.Data.Common;
-using DistaHilar.Core;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Users;
 using DistaHilar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DistaHilar.Tests.Chats;
@@ -24,12 +21,10 @@ public sealed class ChatListQueryCountTests(TestEnvironment env)
     {
         var ct = TestContext.Current.CancellationToken;
         var counter = new CommandCounter();
-        var settings = TestEnvironment.With((await env.ServersAsync()).AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
-        var services = new ServiceCollection().AddLogging().AddSingleton<IInterceptor>(counter).AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = InProcessCore.Build(await env.ServersAsync(), counter);
 
-        var owner = await NewUserAsync(provider, ct);
-        var peer = await NewUserAsync(provider, ct);
+        var owner = await InProcessCore.NewUserAsync(provider, null, ct);
+        var peer = await InProcessCore.NewUserAsync(provider, null, ct);
         async Task AddChatsAsync(int count)
         {
             for (var i = 0; i < count; i++)
@@ -38,7 +33,7 @@ public sealed class ChatListQueryCountTests(TestEnvironment env)
                 var chats = scope.ServiceProvider.GetRequiredService<ChatService>();
                 if (i % 3 == 0)
                 {
-                    var other = await NewUserAsync(provider, ct);
+                    var other = await InProcessCore.NewUserAsync(provider, null, ct);
                     Assert.True((await chats.CreateDialogAsync(owner, new CreateDialogRequest(other.UserId), ct)).IsSuccess);
                 }
                 else
@@ -65,16 +60,6 @@ public sealed class ChatListQueryCountTests(TestEnvironment env)
 
         Assert.Equal(few, many);
         Assert.InRange(many, 1, 6); // page, peers, their contacts and connections, last messages, unread counts
-    }
-
-    private static async Task<Caller> NewUserAsync(IServiceProvider provider, CancellationToken ct)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
-        var user = new User { Id = Guid.CreateVersion7(), Name = "Counted", PasswordHash = "-", CreatedAt = DateTimeOffset.UtcNow };
-        db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
-        return new Caller(user.Id, Guid.NewGuid());
     }
 
     private sealed class CommandCounter : DbCommandInterceptor

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using DistaHilar.Dev;
 using DistaHilar.DevHost;
 using DistaHilar.SignalREmulator;
 using DistaHilar.Tests.Accounts;
@@ -84,7 +85,7 @@ public sealed class AbuseLimitApps(TestEnvironment env) : IAsyncLifetime
         var port = LocalServices.FreePort.Next();
         emulator = await Emulator.StartAsync(new EmulatorOptions
         {
-            UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+            UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(port),
             LoggerFactory = TestEnvironment.LoggerFactory,
         });
         Tight = await TestEnvironment.StartHostAsync(

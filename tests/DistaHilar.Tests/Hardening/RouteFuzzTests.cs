@@ -46,7 +46,7 @@ public sealed partial class RouteFuzzTests
         var port = FreePort.Next();
         await using var emulator = await Emulator.StartAsync(new EmulatorOptions
         {
-            UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+            UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(port),
             LoggerFactory = TestEnvironment.LoggerFactory,
         }, Ct);
         var settings = TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), TestEnvironment.RealtimeSettings(emulator));

@@ -57,7 +57,7 @@ public sealed class TestEnvironment : IAsyncLifetime
             var port = FreePort.Next();
             emulator = await Emulator.StartAsync(new EmulatorOptions
             {
-                UpstreamUrlTemplate = $"http://127.0.0.1:{port}/api/signalr/{{category}}/{{event}}",
+                UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(port),
                 LoggerFactory = LoggerFactory,
             });
             realtimeApp = await StartHostAsync(FunctionsAppDirectory, With(With(s.AppSettings, GenerousLimits), RealtimeSettings(emulator)), runNonHttpTriggers: true, httpPort: port);

@@ -1,16 +1,13 @@
 using System.Data.Common;
 using System.Diagnostics;
-using DistaHilar.Core;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
-using DistaHilar.Core.Users;
 using DistaHilar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DistaHilar.Tests.Messages;
@@ -27,9 +24,7 @@ public sealed class SendRoundTripTests(TestEnvironment env)
     {
         var ct = TestContext.Current.CancellationToken;
         var transactions = new TransactionCounter();
-        var settings = TestEnvironment.With((await env.ServersAsync()).AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
-        var services = new ServiceCollection().AddLogging().AddSingleton<IInterceptor>(transactions).AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = InProcessCore.Build(await env.ServersAsync(), transactions);
         var alice = await NewUserAsync(provider, "rt" + Guid.NewGuid().ToString("N")[..10], ct);
         var bob = await NewUserAsync(provider, "rt" + Guid.NewGuid().ToString("N")[..10], ct);
         Guid chatId;
@@ -70,8 +65,7 @@ public sealed class SendRoundTripTests(TestEnvironment env)
     {
         var ct = TestContext.Current.CancellationToken;
         var servers = await env.ServersAsync();
-        var settings = TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
-        await using var provider = new ServiceCollection().AddLogging().AddDistaHilarCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+        await using var provider = InProcessCore.Build(servers);
         var alice = await NewUserAsync(provider, "rr" + Guid.NewGuid().ToString("N")[..10], ct);
         var bob = await NewUserAsync(provider, "rr" + Guid.NewGuid().ToString("N")[..10], ct);
         Guid chatId;
@@ -129,15 +123,8 @@ public sealed class SendRoundTripTests(TestEnvironment env)
         return (result.Value.Message, commands.Count, transactions.Count);
     }
 
-    private static async Task<(Caller Caller, string Username)> NewUserAsync(IServiceProvider provider, string username, CancellationToken ct)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
-        var user = new User { Id = Guid.CreateVersion7(), Name = "Counted", Username = username, PasswordHash = "-", CreatedAt = DateTimeOffset.UtcNow };
-        db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
-        return (new Caller(user.Id, Guid.NewGuid()), username);
-    }
+    private static async Task<(Caller Caller, string Username)> NewUserAsync(IServiceProvider provider, string username, CancellationToken ct) =>
+        (await InProcessCore.NewUserAsync(provider, username, ct), username);
 
     /// <summary>Npgsql's command activities under one parent activity (so other tests' commands in this process do not count).</summary>
     private sealed class CommandCounter : IDisposable

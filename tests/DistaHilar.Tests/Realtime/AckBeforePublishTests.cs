@@ -1,4 +1,5 @@
 using System.Net;
+using DistaHilar.Dev;
 using DistaHilar.SignalREmulator;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
@@ -19,7 +20,7 @@ public sealed class AckBeforePublishTests(TestEnvironment env)
         var ct = TestContext.Current.CancellationToken;
         var servers = await env.ServersAsync();
         var appPort = LocalServices.FreePort.Next();
-        await using var emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}", LoggerFactory = TestEnvironment.LoggerFactory }, ct);
+        await using var emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(appPort), LoggerFactory = TestEnvironment.LoggerFactory }, ct);
         // A REST timeout beyond the test client's: before, a held publish would have held the answer until the client gave up.
         var settings = TestEnvironment.With(TestEnvironment.With(servers.AppSettings, TestEnvironment.GenerousLimits), TestEnvironment.RealtimeSettings(emulator));
         await using var app = await TestEnvironment.StartHostAsync(TestEnvironment.FunctionsAppDirectory, TestEnvironment.With(settings, new Dictionary<string, string?> { ["SignalR__RequestTimeout"] = "00:02:00" }), httpPort: appPort);

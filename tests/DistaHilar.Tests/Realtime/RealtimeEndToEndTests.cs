@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DistaHilar.Dev;
 using DistaHilar.Core.Realtime;
 using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
@@ -27,7 +28,7 @@ public sealed class RealtimeEndToEndTests(TestEnvironment env) : IAsyncLifetime
     {
         // The emulator needs the app's upstream URL and the app needs the emulator's connection string: fix the app's port first.
         var appPort = FreePort.Next();
-        emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}" }, Ct);
+        emulator = await Emulator.StartAsync(new EmulatorOptions { UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(appPort) }, Ct);
         var servers = await env.ServersAsync();
         app = await TestEnvironment.StartHostAsync(
             TestEnvironment.FunctionsAppDirectory,

@@ -23,7 +23,7 @@ public sealed class ReliableDeliveryTests
         var appPort = LocalServices.FreePort.Next();
         var options = new EmulatorOptions
         {
-            UpstreamUrlTemplate = $"http://127.0.0.1:{appPort}/api/signalr/{{category}}/{{event}}",
+            UpstreamUrlTemplate = DevEnvironment.UpstreamUrlTemplate(appPort),
             StateFile = state,
             LoggerFactory = TestEnvironment.LoggerFactory,
         };
