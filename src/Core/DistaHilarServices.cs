@@ -11,6 +11,7 @@ using DistaHilar.Core.LiveRooms;
 using DistaHilar.Core.Maintenance;
 using DistaHilar.Core.Media;
 using DistaHilar.Core.Messages;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
@@ -69,6 +70,8 @@ public static class DistaHilarServices
         services.AddScoped<OutboxPublisher>();
         services.AddScoped<OutboxDispatcher>();
         services.AddScoped<RealtimeEvents>();
+        services.AddScoped<ChatAccess>();
+        services.AddScoped<WritePipeline>();
         services.AddScoped<GroupRenewal>();
         services.AddScoped<StaleConnections>();
         services.AddScoped<RealtimeNegotiation>();

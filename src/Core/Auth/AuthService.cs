@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth.Passwords;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class AuthService(
     AccessTokens accessTokens,
     RateLimiter rateLimiter,
     SessionEnding sessions,
-    Realtime.RealtimeEvents events,
+    WritePipeline pipeline,
     LoginThrottle throttle,
     IOptions<AuthOptions> authOptions,
     IOptions<RateLimitOptions> limitOptions,
@@ -78,17 +79,20 @@ public sealed class AuthService(
             CreatedAt = now,
             LastSeenAt = now,
         };
-        db.Users.Add(user);
-        var (session, refreshToken) = NewSession(user.Id, client, now);
-        try
+        var registered = await pipeline.SaveAsync<(Session, string)>(
+            () =>
+            {
+                db.Users.Add(user);
+                return Task.FromResult<Result<(Session, string)>>(NewSession(user.Id, client, now));
+            },
+            ct,
+            UniqueViolations.Taken<(Session, string)>());
+        if (!registered.IsSuccess)
         {
-            await db.SaveChangesAsync(ct);
+            return registered.Problem;
         }
-        catch (DbUpdateException ex) when (UniqueViolations.Field(ex) is { } field)
-        {
-            // Lost a race with a concurrent registration of the same name, email or phone.
-            return Problem.Conflict(field, UniqueViolations.Message(field));
-        }
+
+        var (session, refreshToken) = registered.Value;
 
         log.LogInformation("Registered user {UserId}", user.Id);
         return Issue(user, session, refreshToken);
@@ -254,13 +258,14 @@ public sealed class AuthService(
             return hash.Problem;
         }
 
-        user.PasswordHash = hash.Value;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        await sessions.EndAsync(new SessionSelection(caller.UserId, Except: caller.SessionId), "password_changed", ct);
-        await transaction.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+        return await pipeline.RunAsync<Done>(
+            async () =>
+            {
+                user.PasswordHash = hash.Value;
+                await sessions.EndAsync(new SessionSelection(caller.UserId, Except: caller.SessionId), "password_changed", ct);
+                return Done.Value;
+            },
+            ct);
     }
 
     /// <summary>

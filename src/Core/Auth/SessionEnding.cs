@@ -1,4 +1,6 @@
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,11 +15,11 @@ public readonly record struct SessionSelection(Guid UserId, Guid? Only = null, G
 /// service (an outbox row per session, published by the caller after its commit like any event). Only live
 /// sessions are touched, so the first revocation's reason is kept.
 /// </summary>
-public sealed class SessionEnding(DistaHilarDbContext db, RealtimeEvents events, RevokedSessions revoked, TimeProvider time)
+public sealed class SessionEnding(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events, RevokedSessions revoked, TimeProvider time)
 {
     /// <summary>
-    /// Ends the selected sessions in the caller's unit of work and returns how many. The caller saves, commits and
-    /// publishes (<see cref="RealtimeEvents.PublishAsync"/>). This instance refuses the sessions from now on; if the
+    /// Ends the selected sessions in the caller's unit of work (a change in the <see cref="WritePipeline"/>, which
+    /// commits and publishes) and returns how many. This instance refuses the sessions from now on; if the
     /// caller's transaction then fails, that lasts until the next refresh of <see cref="RevokedSessions"/>.
     /// </summary>
     public async Task<int> EndAsync(SessionSelection which, string reason, CancellationToken ct)
@@ -42,15 +44,10 @@ public sealed class SessionEnding(DistaHilarDbContext db, RealtimeEvents events,
             events.CloseUserConnections(which.UserId);
         }
 
-        await db.SaveChangesAsync(ct);
         return ended.Count;
     }
 
     /// <summary><see cref="EndAsync"/> as a change of its own: saved at once, and the connections closed right after.</summary>
-    public async Task<int> EndNowAsync(SessionSelection which, string reason, CancellationToken ct)
-    {
-        var count = await EndAsync(which, reason, ct);
-        await events.PublishAsync(ct);
-        return count;
-    }
+    public async Task<int> EndNowAsync(SessionSelection which, string reason, CancellationToken ct) =>
+        (await pipeline.RunAsync<int>(async () => await EndAsync(which, reason, ct), ct)).Value;
 }

@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
@@ -22,7 +23,7 @@ public sealed record CallTimeout(Guid CallId);
 /// step sends <c>call.updated</c> to both sides' connections, and a finished call leaves a service message in the
 /// dialog.
 /// </summary>
-public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, QueueSender queues, UserLimits limits, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
+public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events, QueueSender queues, UserLimits limits, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
 {
     public const string TimeoutQueue = "call-timeouts";
     public const string Incoming = "call.incoming";
@@ -64,48 +65,50 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
             return Problem.Unprocessable("The other person's account is deleted.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Both people's rows, in one order: concurrent calls between the same or overlapping people queue here, so
-        // the busy check below sees every committed call.
-        var (first, second) = me.CompareTo(callee) < 0 ? (me, callee) : (callee, me);
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id IN ({first}, {second}) ORDER BY id FOR UPDATE", ct);
-        var busy = await db.Calls.AnyAsync(
-            c => (c.Status == CallStatus.Ringing || c.Status == CallStatus.Active)
-                && (c.CallerId == me || c.CalleeId == me || c.CallerId == callee || c.CalleeId == callee),
-            ct);
-        var now = time.GetUtcNow();
-        var call = new PhoneCall
-        {
-            Id = Guid.CreateVersion7(now),
-            ChatId = dialog.Id,
-            CallerId = me,
-            CalleeId = callee,
-            Video = request.Video ?? false,
-            Status = busy ? CallStatus.Busy : CallStatus.Ringing,
-            CreatedAt = now,
-            EndedAt = busy ? now : null,
-            EndReason = busy ? "busy" : null,
-        };
-        db.Calls.Add(call);
-        var view = CallView.Of(call);
-        if (busy)
-        {
-            // Only the caller learns of it; the callee's phone does not ring.
-            events.ToUser(me, Updated, view);
-            await db.SaveChangesAsync(ct);
-            await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
-        }
-        else
-        {
-            events.ToUser(callee, Incoming, view);
-            events.ToUser(me, Updated, view);
-            await db.SaveChangesAsync(ct);
-            await queues.SendAsync(TimeoutQueue, new CallTimeout(call.Id), ct, options.Value.RingTimeout);
-        }
+        return await pipeline.RunAsync<CallView>(
+            async () =>
+            {
+                // Both people's rows, in one order: concurrent calls between the same or overlapping people queue here, so
+                // the busy check below sees every committed call.
+                var (first, second) = me.CompareTo(callee) < 0 ? (me, callee) : (callee, me);
+                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id IN ({first}, {second}) ORDER BY id FOR UPDATE", ct);
+                var busy = await db.Calls.AnyAsync(
+                    c => (c.Status == CallStatus.Ringing || c.Status == CallStatus.Active)
+                        && (c.CallerId == me || c.CalleeId == me || c.CallerId == callee || c.CalleeId == callee),
+                    ct);
+                var now = time.GetUtcNow();
+                var call = new PhoneCall
+                {
+                    Id = Guid.CreateVersion7(now),
+                    ChatId = dialog.Id,
+                    CallerId = me,
+                    CalleeId = callee,
+                    Video = request.Video ?? false,
+                    Status = busy ? CallStatus.Busy : CallStatus.Ringing,
+                    CreatedAt = now,
+                    EndedAt = busy ? now : null,
+                    EndReason = busy ? "busy" : null,
+                };
+                db.Calls.Add(call);
+                var view = CallView.Of(call);
+                if (busy)
+                {
+                    // Only the caller learns of it; the callee's phone does not ring.
+                    events.ToUser(me, Updated, view);
+                    await db.SaveChangesAsync(ct);
+                    await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+                }
+                else
+                {
+                    events.ToUser(callee, Incoming, view);
+                    events.ToUser(me, Updated, view);
+                    await db.SaveChangesAsync(ct);
+                    await queues.SendAsync(TimeoutQueue, new CallTimeout(call.Id), ct, options.Value.RingTimeout);
+                }
 
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return view;
+                return view;
+            },
+            ct);
     }
 
     /// <summary>The callee answers (on one of their devices; the others learn from <c>call.updated</c>).</summary>
@@ -206,49 +209,41 @@ public sealed class CallService(DistaHilarDbContext db, RealtimeEvents events, Q
             return Problem.Conflict("status", $"The call is {call.Status.ToString().ToLowerInvariant()}, not {from.ToString().ToLowerInvariant()}.");
         }
 
-        return await FinishAsync(call.Id, from, to, reason, ct) is { } moved
-            ? moved
-            : Problem.Conflict("status", "The call changed meanwhile (answered, declined or ended elsewhere).");
+        return await FinishAsync(call.Id, from, to, reason, ct);
     }
 
     /// <summary>
     /// Moves the call from <paramref name="from"/> to <paramref name="to"/> in one conditional update, with its
-    /// events (and, for a final state, the dialog's service message) in the same transaction; null when the call was
-    /// no longer in that state (or does not exist).
+    /// events (and, for a final state, the dialog's service message) in the same transaction; 409 when the call was
+    /// no longer in that state (or does not exist). Inside a larger change (an account's deletion) it is a step of it.
     /// </summary>
-    private async Task<CallView?> FinishAsync(Guid callId, CallStatus from, CallStatus to, string? reason, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var ambient = db.Database.CurrentTransaction is not null;
-        await using var tx = ambient ? null : await db.Database.BeginTransactionAsync(ct);
-        var final = to != CallStatus.Active;
-        var moved = await db.Calls.Where(c => c.Id == callId && c.Status == from).ExecuteUpdateAsync(
-            c => c.SetProperty(x => x.Status, to)
-                .SetProperty(x => x.AnsweredAt, x => to == CallStatus.Active ? now : x.AnsweredAt)
-                .SetProperty(x => x.EndedAt, x => final ? now : x.EndedAt)
-                .SetProperty(x => x.EndReason, x => final ? reason : x.EndReason),
-            ct);
-        if (moved == 0)
+    private Task<Result<CallView>> FinishAsync(Guid callId, CallStatus from, CallStatus to, string? reason, CancellationToken ct) => pipeline.RunAsync<CallView>(
+        async () =>
         {
-            return null;
-        }
+            var now = time.GetUtcNow();
+            var final = to != CallStatus.Active;
+            var moved = await db.Calls.Where(c => c.Id == callId && c.Status == from).ExecuteUpdateAsync(
+                c => c.SetProperty(x => x.Status, to)
+                    .SetProperty(x => x.AnsweredAt, x => to == CallStatus.Active ? now : x.AnsweredAt)
+                    .SetProperty(x => x.EndedAt, x => final ? now : x.EndedAt)
+                    .SetProperty(x => x.EndReason, x => final ? reason : x.EndReason),
+                ct);
+            if (moved == 0)
+            {
+                return Problem.Conflict("status", "The call changed meanwhile (answered, declined or ended elsewhere).");
+            }
 
-        var call = await db.Calls.AsNoTracking().FirstAsync(c => c.Id == callId, ct);
-        var view = CallView.Of(call);
-        events.ToUser(call.CallerId, Updated, view);
-        events.ToUser(call.CalleeId, Updated, view);
-        await db.SaveChangesAsync(ct);
-        if (final)
-        {
-            await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
-        }
+            var call = await db.Calls.AsNoTracking().FirstAsync(c => c.Id == callId, ct);
+            var view = CallView.Of(call);
+            events.ToUser(call.CallerId, Updated, view);
+            events.ToUser(call.CalleeId, Updated, view);
+            if (final)
+            {
+                await db.SaveChangesAsync(ct);
+                await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+            }
 
-        if (tx is not null)
-        {
-            await tx.CommitAsync(ct);
-            await events.PublishAsync(ct);
-        }
-
-        return view;
-    }
+            return view;
+        },
+        ct);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DistaHilar.Core.Common;
-using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.Extensions.Options;
@@ -11,7 +11,7 @@ namespace DistaHilar.Core.Calls;
 /// What call and live-room signalling share: reading a hub method's argument, and delivering a checked signal to one
 /// user as passing state (not in the change log), under one per-user rate limit.
 /// </summary>
-public sealed class SignalDelivery(DistaHilarDbContext db, RealtimeEvents events, RateLimiter limiter, IOptions<CallOptions> options)
+public sealed class SignalDelivery(WritePipeline pipeline, RealtimeEvents events, RateLimiter limiter, IOptions<CallOptions> options)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,9 +38,12 @@ public sealed class SignalDelivery(DistaHilarDbContext db, RealtimeEvents events
             return Problem.RateLimited(retryAfter);
         }
 
-        events.ToUserTransient(toUserId, eventName, signal);
-        await db.SaveChangesAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+        return await pipeline.SaveAsync<Done>(
+            () =>
+            {
+                events.ToUserTransient(toUserId, eventName, signal);
+                return Task.FromResult<Result<Done>>(Done.Value);
+            },
+            ct);
     }
 }

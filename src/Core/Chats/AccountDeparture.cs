@@ -1,5 +1,6 @@
-using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace DistaHilar.Core.Chats;
 /// longest-serving admin, else the longest-serving member; a chat with nobody else in it is deleted. Dialogs stay:
 /// the other person keeps the conversation, with "Deleted account" on the other side.
 /// </summary>
-public sealed class AccountDeparture(DistaHilarDbContext db, ChatService chats, RealtimeEvents events) : IAccountDeletionStep
+public sealed class AccountDeparture(DistaHilarDbContext db, ChatService chats, WritePipeline pipeline, RealtimeEvents events) : IAccountDeletionStep
 {
     /// <summary>
     /// Runs inside the deletion's transaction. Group memberships at the service are removed after the commit (the
@@ -24,30 +25,28 @@ public sealed class AccountDeparture(DistaHilarDbContext db, ChatService chats, 
         var chatIds = await db.ChatMembers.AsNoTracking()
             .Where(m => m.UserId == userId && db.Chats.Any(c => c.Id == m.ChatId && c.Type != ChatType.Dialog))
             .Select(m => m.ChatId).OrderBy(id => id).ToListAsync(ct);
-        var caller = new Caller(userId, Guid.Empty);
         foreach (var chatId in chatIds)
         {
-            var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
-            if (chat is null || me is null)
+            // A step of the deletion's change: a chat gone (or left) meanwhile is refused, and skipped.
+            await pipeline.ChatAsync<Done>(userId, chatId, async write =>
             {
-                continue;
-            }
+                if (write.Me.Role == ChatRole.Owner && !await HandOverAsync(write, ct))
+                {
+                    await chats.DeleteForEveryoneAsync(write.Chat, ct);
+                    return Done.Value;
+                }
 
-            if (me.Role == ChatRole.Owner && !await HandOverAsync(chat, me, ct))
-            {
-                await chats.DeleteForEveryoneAsync(chat, ct);
-                await db.SaveChangesAsync(ct);
-                continue;
-            }
-
-            await chats.RemoveMemberAsync(chat, me, removedBy: null, ct, revokeNow: false);
-            events.LeaveChatLater(userId, chatId);
+                await chats.RemoveMemberAsync(write.Chat, write.Me, removedBy: null, ct, revokeNow: false);
+                events.LeaveChatLater(userId, chatId);
+                return Done.Value;
+            }, ct);
         }
     }
 
     /// <summary>Makes the successor the owner and tells the members; false when there is nobody to hand over to.</summary>
-    private async Task<bool> HandOverAsync(Chat chat, ChatMember owner, CancellationToken ct)
+    private async Task<bool> HandOverAsync(ChatWrite write, CancellationToken ct)
     {
+        var (chat, owner) = (write.Chat, write.Me);
         var successor = await db.ChatMembers
             .Where(m => m.ChatId == chat.Id && m.UserId != owner.UserId)
             .OrderBy(m => m.Role == ChatRole.Admin ? 0 : 1).ThenBy(m => m.JoinedAt).ThenBy(m => m.UserId)
@@ -58,10 +57,7 @@ public sealed class AccountDeparture(DistaHilarDbContext db, ChatService chats, 
         }
 
         successor.Role = ChatRole.Owner;
-        await db.SaveChangesAsync(ct);
-        var (seq, _) = await db.NextSeqAsync(chat.Id, 0, ct);
-        events.ToChat(chat.Id, seq, ChatEvents.MemberUpdated, new MembersUpdated(chat.Id, [new MemberRole(successor.UserId, ChatRole.Owner.Name())]));
-        await db.SaveChangesAsync(ct);
+        await write.AnnounceAsync(ChatEvents.MemberUpdated, new MembersUpdated(chat.Id, [new MemberRole(successor.UserId, ChatRole.Owner.Name())]), ct);
         return true;
     }
 }

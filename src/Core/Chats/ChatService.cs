@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace DistaHilar.Core.Chats;
 
@@ -17,6 +17,8 @@ namespace DistaHilar.Core.Chats;
 /// </summary>
 public sealed class ChatService(
     DistaHilarDbContext db,
+    ChatAccess access,
+    WritePipeline pipeline,
     RealtimeEvents events,
     ChatViews views,
     UserLimits limits,
@@ -64,29 +66,25 @@ public sealed class ChatService(
             DialogUserHigh = high,
         };
         var members = new[] { Member(chat, caller.UserId, ChatRole.Member, now), Member(chat, peerId, ChatRole.Member, now) };
-        db.Chats.Add(chat);
-        db.ChatMembers.AddRange(members);
-        foreach (var member in members)
-        {
-            events.JoinChat(member.UserId, chat.Id);
-            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
-        }
+        // The other side created it first: theirs is the dialog.
+        var racedIn = new OnConflict<(ChatView, bool)>(
+            Conflicts.Unique(),
+            async (_, ct) => (await ExistingDialogAsync(caller, low, high, ct) ?? throw new InvalidOperationException("The dialog that won the race is gone."), false));
+        return await pipeline.SaveAsync<(ChatView, bool)>(
+            async () =>
+            {
+                db.Chats.Add(chat);
+                db.ChatMembers.AddRange(members);
+                foreach (var member in members)
+                {
+                    events.JoinChat(member.UserId, chat.Id);
+                    events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
+                }
 
-        try
-        {
-            // One SaveChanges: the chat, both memberships and the outbox rows commit together.
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // The other side created it first: theirs is the dialog.
-            db.ChangeTracker.Clear();
-            events.Discard();
-            return (await ExistingDialogAsync(caller, low, high, ct) ?? throw new InvalidOperationException("The dialog that won the race is gone."), false);
-        }
-
-        await events.PublishAsync(ct);
-        return (await views.ChatAsync(chat, members[0], caller.UserId, ct), true);
+                return (await views.ChatAsync(chat, members[0], caller.UserId, ct), true);
+            },
+            ct,
+            racedIn);
     }
 
     /// <summary>A group or channel; the creator is its owner, <c>memberIds</c> join as members (subscribers of a channel).</summary>
@@ -133,23 +131,26 @@ public sealed class ChatService(
             MemberCount = memberIds.Count + 1,
         };
         var members = memberIds.Select(id => Member(chat, id, ChatRole.Member, now)).Prepend(Member(chat, caller.UserId, ChatRole.Owner, now)).ToList();
-        db.Chats.Add(chat);
-        db.ChatMembers.AddRange(members);
-        foreach (var member in members)
-        {
-            events.JoinChat(member.UserId, chat.Id);
-            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
-        }
+        return await pipeline.SaveAsync<ChatView>(
+            async () =>
+            {
+                db.Chats.Add(chat);
+                db.ChatMembers.AddRange(members);
+                foreach (var member in members)
+                {
+                    events.JoinChat(member.UserId, chat.Id);
+                    events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
+                }
 
-        await db.SaveChangesAsync(ct);
-        await events.PublishAsync(ct);
-        return await views.ChatAsync(chat, members[0], caller.UserId, ct);
+                return await views.ChatAsync(chat, members[0], caller.UserId, ct);
+            },
+            ct);
     }
 
     /// <summary>Details for members, and for anyone when the group or channel is public.</summary>
     public async Task<Result<ChatView>> GetAsync(Caller caller, Guid chatId, CancellationToken ct)
     {
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, me) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");
@@ -166,33 +167,30 @@ public sealed class ChatService(
             return invalid;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (Visible(chat, me) is { } hidden)
-        {
-            return hidden;
-        }
+        return await pipeline.ChatAsync<ChatView>(
+            caller.UserId,
+            chatId,
+            async write =>
+            {
+                var chat = write.Chat;
+                chat.Title = request.Title is null ? chat.Title : UserRules.Clean(request.Title);
+                chat.Description = request.Description is null ? chat.Description : UserRules.Clean(request.Description);
+                var replacedAvatar = request.AvatarUrl is not null ? chat.AvatarMediaId : null;
+                if (request.AvatarUrl is not null)
+                {
+                    chat.AvatarUrl = UserRules.Clean(request.AvatarUrl);
+                    chat.AvatarMediaId = null;
+                }
 
-        if (!ChatRules.CanManage(chat!.Type, me!.Role))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no details to edit." : "Only the owner and admins edit the chat.");
-        }
-
-        chat.Title = request.Title is null ? chat.Title : UserRules.Clean(request.Title);
-        chat.Description = request.Description is null ? chat.Description : UserRules.Clean(request.Description);
-        var replacedAvatar = request.AvatarUrl is not null ? chat.AvatarMediaId : null;
-        if (request.AvatarUrl is not null)
-        {
-            chat.AvatarUrl = UserRules.Clean(request.AvatarUrl);
-            chat.AvatarMediaId = null;
-        }
-
-        chat.IsPublic = request.IsPublic ?? chat.IsPublic;
-        chat.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        await Media.AvatarImages.ReplacedAsync(db, replacedAvatar, null, chat.UpdatedAt, ct);
-
-        return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
+                chat.IsPublic = request.IsPublic ?? chat.IsPublic;
+                chat.UpdatedAt = time.GetUtcNow();
+                await db.SaveChangesAsync(ct);
+                await Media.AvatarImages.ReplacedAsync(db, replacedAvatar, null, chat.UpdatedAt, ct);
+                return await AnnounceUpdateAsync(caller, write, ct);
+            },
+            ct,
+            rule: (chat, me) => ChatRules.CanManage(chat.Type, me.Role) ? null
+                : Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no details to edit." : "Only the owner and admins edit the chat."));
     }
 
     /// <summary>Sets (or with a null request removes) the chat's avatar: an image the caller uploaded (owner, admin).</summary>
@@ -210,38 +208,32 @@ public sealed class ChatService(
             image = usable.Value;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (Visible(chat, me) is { } hidden)
-        {
-            return hidden;
-        }
-
-        if (!ChatRules.CanManage(chat!.Type, me!.Role))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no avatar of its own." : "Only the owner and admins edit the chat.");
-        }
-
-        var previous = chat.AvatarMediaId;
-        chat.AvatarMediaId = image?.Id;
-        chat.AvatarUrl = image is null ? null : Media.AvatarImages.Url(image);
-        chat.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        await Media.AvatarImages.ReplacedAsync(db, previous, image?.Id, chat.UpdatedAt, ct);
-
-        return await AnnounceUpdateAsync(caller, chat, me, tx, ct);
+        return await pipeline.ChatAsync<ChatView>(
+            caller.UserId,
+            chatId,
+            async write =>
+            {
+                var chat = write.Chat;
+                var previous = chat.AvatarMediaId;
+                chat.AvatarMediaId = image?.Id;
+                chat.AvatarUrl = image is null ? null : Media.AvatarImages.Url(image);
+                chat.UpdatedAt = time.GetUtcNow();
+                await db.SaveChangesAsync(ct);
+                await Media.AvatarImages.ReplacedAsync(db, previous, image?.Id, chat.UpdatedAt, ct);
+                return await AnnounceUpdateAsync(caller, write, ct);
+            },
+            ct,
+            rule: (chat, me) => ChatRules.CanManage(chat.Type, me.Role) ? null
+                : Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has no avatar of its own." : "Only the owner and admins edit the chat."));
     }
 
     /// <summary><c>chat.updated</c> to the members, committed with the change.</summary>
-    private async Task<Result<ChatView>> AnnounceUpdateAsync(Caller caller, Chat chat, ChatMember me, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    private async Task<ChatView> AnnounceUpdateAsync(Caller caller, ChatWrite write, CancellationToken ct)
     {
-        var (seq, count) = await db.NextSeqAsync(chat.Id, 0, ct);
-        chat.MemberCount = count;
-        events.ToChat(chat.Id, seq, ChatEvents.Updated, new ChatUpdated(chat.Id, chat.Title, chat.Description, chat.AvatarUrl, chat.IsPublic, count));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return await views.ChatAsync(chat, me, caller.UserId, ct);
+        var chat = write.Chat;
+        var seq = await write.NextSeqAsync(0, ct);
+        events.ToChat(chat.Id, seq, ChatEvents.Updated, new ChatUpdated(chat.Id, chat.Title, chat.Description, chat.AvatarUrl, chat.IsPublic, chat.MemberCount));
+        return await views.ChatAsync(chat, write.Me, caller.UserId, ct);
     }
 
     /// <summary>
@@ -250,32 +242,24 @@ public sealed class ChatService(
     /// </summary>
     public async Task<Result<Done>> DeleteAsync(Caller caller, Guid chatId, bool forEveryone, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (Visible(chat, me) is { } hidden)
+        return await pipeline.ChatAsync<Done>(caller.UserId, chatId, async write =>
         {
-            return hidden;
-        }
+            var chat = write.Chat;
+            if (chat.Type == ChatType.Dialog && !forEveryone)
+            {
+                write.Me.HiddenAt = time.GetUtcNow();
+                events.ToUser(caller.UserId, ChatEvents.Deleted, new ChatDeleted(chat.Id, false), chat.Id);
+                return Done.Value;
+            }
 
-        if (chat!.Type == ChatType.Dialog && !forEveryone)
-        {
-            me!.HiddenAt = time.GetUtcNow();
-            events.ToUser(caller.UserId, ChatEvents.Deleted, new ChatDeleted(chat.Id, false), chat.Id);
-        }
-        else
-        {
-            if (chat.Type != ChatType.Dialog && me!.Role != ChatRole.Owner)
+            if (chat.Type != ChatType.Dialog && write.Me.Role != ChatRole.Owner)
             {
                 return Problem.Forbidden("Only the owner deletes the chat.");
             }
 
             await DeleteForEveryoneAsync(chat, ct);
-        }
-
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+            return Done.Value;
+        }, ct);
     }
 
     /// <summary>Deletes the chat (the caller saves and commits): every member's log records it, its media are released.</summary>
@@ -292,48 +276,36 @@ public sealed class ChatService(
     /// <summary>Leaves a group or channel; the owner must hand over or delete it instead.</summary>
     public async Task<Result<Done>> LeaveAsync(Caller caller, Guid chatId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (Visible(chat, me) is { } hidden)
-        {
-            return hidden;
-        }
-
-        if (chat!.Type == ChatType.Dialog)
-        {
-            return Problem.Unprocessable("A dialog cannot be left; delete it instead.");
-        }
-
-        if (me!.Role == ChatRole.Owner)
-        {
-            return Problem.Unprocessable("The owner cannot leave: hand ownership over (PATCH the member's role to owner) or delete the chat.");
-        }
-
-        await RemoveMemberAsync(chat, me, removedBy: null, ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+        return await pipeline.ChatAsync<Done>(
+            caller.UserId,
+            chatId,
+            async write =>
+            {
+                await RemoveMemberAsync(write.Chat, write.Me, removedBy: null, ct);
+                return Done.Value;
+            },
+            ct,
+            rule: (chat, me) => chat.Type == ChatType.Dialog ? Problem.Unprocessable("A dialog cannot be left; delete it instead.")
+                : me.Role == ChatRole.Owner ? Problem.Unprocessable("The owner cannot leave: hand ownership over (PATCH the member's role to owner) or delete the chat.")
+                : null);
     }
 
     /// <summary>A new invite code for a group or channel (owner, admins); the previous one stops working.</summary>
     public async Task<Result<InviteLinkView>> RotateInviteLinkAsync(Caller caller, Guid chatId, CancellationToken ct)
     {
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (Visible(chat, me) is { } hidden)
-        {
-            return hidden;
-        }
-
-        if (!ChatRules.CanManage(chat!.Type, me!.Role))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "Dialogs have no invite links." : "Only the owner and admins manage invite links.");
-        }
-
-        // 128 random bits: not guessable, and short enough for a link.
-        chat.InviteCode = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        chat.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return new InviteLinkView(chat.InviteCode);
+        return await pipeline.ChatAsync<InviteLinkView>(
+            caller.UserId,
+            chatId,
+            write =>
+            {
+                // 128 random bits: not guessable, and short enough for a link.
+                write.Chat.InviteCode = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                write.Chat.UpdatedAt = time.GetUtcNow();
+                return Task.FromResult<Result<InviteLinkView>>(new InviteLinkView(write.Chat.InviteCode));
+            },
+            ct,
+            rule: (chat, me) => ChatRules.CanManage(chat.Type, me.Role) ? null
+                : Problem.Forbidden(chat.Type == ChatType.Dialog ? "Dialogs have no invite links." : "Only the owner and admins manage invite links."));
     }
 
     /// <summary>Joins by invite code; a dead or unknown code is 404. Joining again returns the chat (Joined false).</summary>
@@ -351,49 +323,44 @@ public sealed class ChatService(
 
     private async Task<Result<(ChatView Chat, bool Joined)>> JoinAsync(Caller caller, Guid chatId, bool viaInvite, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await LoadAsync(caller, chatId, tracked: true, ct);
-        if (chat is null || (me is null && !viaInvite && !ChatRules.IsPreviewable(chat)))
+        // A concurrent join of the same user won; they are a member either way.
+        var racedIn = new OnConflict<(ChatView, bool)>(
+            Conflicts.Unique(),
+            async (_, ct) =>
+            {
+                var (again, mine) = await access.LoadAsync(caller.UserId, chatId, ct);
+                return again is null ? Problem.NotFound("The chat") : (await views.ChatAsync(again, mine, caller.UserId, ct), false);
+            });
+        return await pipeline.AnyChatAsync<(ChatView, bool)>(caller.UserId, chatId, async write =>
         {
-            return Problem.NotFound("The chat");
-        }
+            var chat = write.Chat;
+            if (write.Membership is { } me)
+            {
+                return (await views.ChatAsync(chat, me, caller.UserId, ct), false);
+            }
 
-        if (me is not null)
-        {
-            return (await views.ChatAsync(chat, me, caller.UserId, ct), false);
-        }
+            if (!viaInvite && !ChatRules.IsPreviewable(chat))
+            {
+                return Problem.NotFound("The chat");
+            }
 
-        if (await db.ChatBans.AnyAsync(b => b.ChatId == chat.Id && b.UserId == caller.UserId, ct))
-        {
-            return Problem.Forbidden("You were removed from this chat; an admin can add you back.");
-        }
+            if (await db.ChatBans.AnyAsync(b => b.ChatId == chat.Id && b.UserId == caller.UserId, ct))
+            {
+                return Problem.Forbidden("You were removed from this chat; an admin can add you back.");
+            }
 
-        var now = time.GetUtcNow();
-        var member = Member(chat, caller.UserId, ChatRole.Member, now);
-        db.ChatMembers.Add(member);
-        try
-        {
+            var member = Member(chat, caller.UserId, ChatRole.Member, time.GetUtcNow());
+            db.ChatMembers.Add(member);
+            // Saved before the announcement, so a racing join of the same user fails here, before any number is taken.
             await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // A concurrent join of the same user won; they are a member either way.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            var (again, mine) = await LoadAsync(caller, chatId, tracked: false, ct);
-            return again is null ? Problem.NotFound("The chat") : (await views.ChatAsync(again, mine, caller.UserId, ct), false);
-        }
-
-        var joined = new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null);
-        await AnnounceMembershipAsync(chat, 1, ChatEvents.MemberJoined, joined, [caller.UserId], ct, async seq =>
-        {
-            events.JoinChat(caller.UserId, chat.Id);
-            events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
-        });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return (await views.ChatAsync(chat, member, caller.UserId, ct), true);
+            var joined = new MembersJoined(chat.Id, await views.MembersAsync([member], ChatViews.Everyone, ct), null);
+            await AnnounceMembershipAsync(chat, 1, ChatEvents.MemberJoined, joined, [caller.UserId], ct, async seq =>
+            {
+                events.JoinChat(caller.UserId, chat.Id);
+                events.ToUser(caller.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, caller.UserId, ct), chat.Id, seq);
+            });
+            return (await views.ChatAsync(chat, member, caller.UserId, ct), true);
+        }, ct, racedIn);
     }
 
     /// <summary>
@@ -459,38 +426,6 @@ public sealed class ChatService(
 
         return current;
     }
-
-    /// <summary>
-    /// The chat and the caller's membership in one query; either may be null. Inside a transaction the chat row is
-    /// locked first (FOR NO KEY UPDATE, so rows that merely reference the chat can still be inserted): concurrent
-    /// changes to one chat (two handovers, a role change racing a leave) run one after the other and each sees the
-    /// other's result.
-    /// </summary>
-    internal async Task<(Chat? Chat, ChatMember? Me)> LoadAsync(Caller caller, Guid chatId, bool tracked, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await db.LockChatAsync(chatId, ct);
-        }
-
-        var chats = tracked ? db.Chats : db.Chats.AsNoTracking();
-        var members = tracked ? db.ChatMembers : db.ChatMembers.AsNoTracking();
-        var row = await chats.Where(c => c.Id == chatId)
-            .Select(c => new { Chat = c, Me = members.FirstOrDefault(m => m.ChatId == c.Id && m.UserId == caller.UserId) })
-            .FirstOrDefaultAsync(ct);
-        return (row?.Chat, row?.Me);
-    }
-
-    /// <summary>
-    /// Writes need membership: 404 when the caller may not even see the chat, 403 for a public chat they have not joined.
-    /// </summary>
-    internal static Problem? Visible(Chat? chat, ChatMember? me) => (chat, me) switch
-    {
-        (null, _) => Problem.NotFound("The chat"),
-        (_, null) when ChatRules.IsPreviewable(chat) => Problem.Forbidden("Join the chat first."),
-        (_, null) => Problem.NotFound("The chat"),
-        _ => null,
-    };
 
     internal static ChatMember Member(Chat chat, Guid userId, ChatRole role, DateTimeOffset now) =>
         new() { ChatId = chat.Id, UserId = userId, Role = role, JoinedAt = now };

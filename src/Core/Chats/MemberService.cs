@@ -1,6 +1,7 @@
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -11,12 +12,12 @@ namespace DistaHilar.Core.Chats;
 /// The member list, adding and removing members, roles and my mute setting. Rank rules live in <see cref="ChatRules"/>;
 /// non-members get 404, members without the right 403.
 /// </summary>
-public sealed class MemberService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, ChatViews views, UserLimits limits, TimeProvider time)
+public sealed class MemberService(DistaHilarDbContext db, ChatService chats, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ChatViews views, UserLimits limits, TimeProvider time)
 {
     /// <summary>In join order, keyset-paginated; members of groups, staff of channels.</summary>
     public async Task<Result<Page<MemberView>>> ListAsync(Caller caller, Guid chatId, PageRequest page, CancellationToken ct)
     {
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, me) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");
@@ -65,51 +66,45 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
             return limited;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
-        {
-            return hidden;
-        }
-
-        if (!ChatRules.CanManage(chat!.Type, me!.Role))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has exactly two members." : "Only the owner and admins add members.");
-        }
-
-        var ids = request.UserIds!.Distinct().ToList();
-        if (await chats.MissingUsersAsync(ids, "userIds", ct) is { } missing)
-        {
-            return missing;
-        }
-
-        var present = await db.ChatMembers.Where(m => m.ChatId == chatId && ids.Contains(m.UserId)).Select(m => m.UserId).ToListAsync(ct);
-        var now = time.GetUtcNow();
-        var added = ids.Except(present).Select(id => ChatService.Member(chat, id, ChatRole.Member, now)).ToList();
-        if (added.Count == 0)
-        {
-            return new List<MemberView>();
-        }
-
-        var addedIds = added.Select(m => m.UserId).ToList();
-        await db.ChatBans.Where(b => b.ChatId == chatId && addedIds.Contains(b.UserId)).ExecuteDeleteAsync(ct);
-        db.ChatMembers.AddRange(added);
-        await db.SaveChangesAsync(ct);
-        // Profiles as a stranger sees them, never as the one who added them does.
-        var joined = await views.MembersAsync(added, ChatViews.Everyone, ct);
-        await chats.AnnounceMembershipAsync(chat, added.Count, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId), addedIds, ct, async seq =>
-        {
-            foreach (var member in added)
+        return await pipeline.ChatAsync<IReadOnlyList<MemberView>>(
+            caller.UserId,
+            chatId,
+            async write =>
             {
-                events.JoinChat(member.UserId, chatId);
-                events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chatId, seq);
-            }
-        });
+                var chat = write.Chat;
+                var ids = request.UserIds!.Distinct().ToList();
+                if (await chats.MissingUsersAsync(ids, "userIds", ct) is { } missing)
+                {
+                    return missing;
+                }
 
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return await views.MembersAsync(added, caller.UserId, ct);
+                var present = await db.ChatMembers.Where(m => m.ChatId == chatId && ids.Contains(m.UserId)).Select(m => m.UserId).ToListAsync(ct);
+                var now = time.GetUtcNow();
+                var added = ids.Except(present).Select(id => ChatService.Member(chat, id, ChatRole.Member, now)).ToList();
+                if (added.Count == 0)
+                {
+                    return new List<MemberView>();
+                }
+
+                var addedIds = added.Select(m => m.UserId).ToList();
+                await db.ChatBans.Where(b => b.ChatId == chatId && addedIds.Contains(b.UserId)).ExecuteDeleteAsync(ct);
+                db.ChatMembers.AddRange(added);
+                await db.SaveChangesAsync(ct);
+                // Profiles as a stranger sees them, never as the one who added them does.
+                var joined = await views.MembersAsync(added, ChatViews.Everyone, ct);
+                await chats.AnnounceMembershipAsync(chat, added.Count, ChatEvents.MemberJoined, new MembersJoined(chatId, joined, caller.UserId), addedIds, ct, async seq =>
+                {
+                    foreach (var member in added)
+                    {
+                        events.JoinChat(member.UserId, chatId);
+                        events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chatId, seq);
+                    }
+                });
+                return await views.MembersAsync(added, caller.UserId, ct);
+            },
+            ct,
+            rule: (chat, me) => ChatRules.CanManage(chat.Type, me.Role) ? null
+                : Problem.Forbidden(chat.Type == ChatType.Dialog ? "A dialog has exactly two members." : "Only the owner and admins add members."));
     }
 
     /// <summary>Removes (and bans) a member of lower rank; removing yourself is leaving.</summary>
@@ -120,29 +115,23 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
             return await chats.LeaveAsync(caller, chatId, ct);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
+        return await pipeline.ChatAsync<Done>(caller.UserId, chatId, async write =>
         {
-            return hidden;
-        }
+            var target = await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == userId, ct);
+            if (target is null)
+            {
+                return Problem.NotFound("The member");
+            }
 
-        var target = await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == userId, ct);
-        if (target is null)
-        {
-            return Problem.NotFound("The member");
-        }
+            if (!ChatRules.CanRemove(write.Chat.Type, write.Me.Role, target.Role))
+            {
+                return Problem.Forbidden(write.Chat.Type == ChatType.Dialog ? "Nobody is removed from a dialog." : "You may remove only members of a lower rank.");
+            }
 
-        if (!ChatRules.CanRemove(chat!.Type, me!.Role, target.Role))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "Nobody is removed from a dialog." : "You may remove only members of a lower rank.");
-        }
-
-        db.ChatBans.Add(new ChatBan { ChatId = chatId, UserId = userId, BannedBy = caller.UserId, BannedAt = time.GetUtcNow() });
-        await chats.RemoveMemberAsync(chat, target, caller.UserId, ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+            db.ChatBans.Add(new ChatBan { ChatId = chatId, UserId = userId, BannedBy = caller.UserId, BannedAt = time.GetUtcNow() });
+            await chats.RemoveMemberAsync(write.Chat, target, caller.UserId, ct);
+            return Done.Value;
+        }, ct);
     }
 
     /// <summary>Sets a role; the owner setting someone to <c>owner</c> hands ownership over and becomes an admin.</summary>
@@ -154,44 +143,35 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
         }
 
         var wanted = ChatRules.ParseRole(request.Role)!.Value;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: true, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
+        return await pipeline.ChatAsync<MemberView>(caller.UserId, chatId, async write =>
         {
-            return hidden;
-        }
-
-        var target = userId == caller.UserId ? me : await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == userId, ct);
-        if (target is null)
-        {
-            return Problem.NotFound("The member");
-        }
-
-        if (!ChatRules.CanChangeRole(chat!.Type, me!.Role, target.Role, wanted))
-        {
-            return Problem.Forbidden(chat.Type == ChatType.Dialog ? "Dialogs have no roles." : "You may not give this member that role.");
-        }
-
-        var changed = new List<MemberRole>();
-        if (target.Role != wanted)
-        {
-            target.Role = wanted;
-            changed.Add(new MemberRole(target.UserId, wanted.Name()));
-            if (wanted == ChatRole.Owner)
+            var me = write.Me;
+            var target = userId == caller.UserId ? me : await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == userId, ct);
+            if (target is null)
             {
-                me.Role = ChatRole.Admin;
-                changed.Add(new MemberRole(me.UserId, me.Role.Name()));
+                return Problem.NotFound("The member");
             }
 
-            await db.SaveChangesAsync(ct);
-            var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
-            events.ToChat(chatId, seq, ChatEvents.MemberUpdated, new MembersUpdated(chatId, changed));
-            await db.SaveChangesAsync(ct);
-        }
+            if (!ChatRules.CanChangeRole(write.Chat.Type, me.Role, target.Role, wanted))
+            {
+                return Problem.Forbidden(write.Chat.Type == ChatType.Dialog ? "Dialogs have no roles." : "You may not give this member that role.");
+            }
 
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return (await views.MembersAsync([target], caller.UserId, ct))[0];
+            if (target.Role != wanted)
+            {
+                var changed = new List<MemberRole> { new(target.UserId, wanted.Name()) };
+                target.Role = wanted;
+                if (wanted == ChatRole.Owner)
+                {
+                    me.Role = ChatRole.Admin;
+                    changed.Add(new MemberRole(me.UserId, me.Role.Name()));
+                }
+
+                await write.AnnounceAsync(ChatEvents.MemberUpdated, new MembersUpdated(chatId, changed), ct);
+            }
+
+            return (await views.MembersAsync([target], caller.UserId, ct))[0];
+        }, ct);
     }
 
     /// <summary>Mutes the chat for me, until a time or until I unmute; my other devices learn it at once.</summary>
@@ -210,17 +190,20 @@ public sealed class MemberService(DistaHilarDbContext db, ChatService chats, Rea
 
     private async Task<Result<Done>> SetMuteAsync(Caller caller, Guid chatId, DateTimeOffset? until, CancellationToken ct)
     {
-        var me = await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == caller.UserId, ct);
-        if (me is null)
-        {
-            return Problem.NotFound("The chat");
-        }
+        return await pipeline.SaveAsync<Done>(
+            async () =>
+            {
+                var me = await db.ChatMembers.FirstOrDefaultAsync(m => m.ChatId == chatId && m.UserId == caller.UserId, ct);
+                if (me is null)
+                {
+                    return Problem.NotFound("The chat");
+                }
 
-        me.MutedUntil = until;
-        events.ToUser(caller.UserId, ChatEvents.Updated, new ChatMuteUpdated(chatId, until is not null, until == ChatRules.MutedForever ? null : until), chatId);
-        await db.SaveChangesAsync(ct);
-        await events.PublishAsync(ct);
-        return Done.Value;
+                me.MutedUntil = until;
+                events.ToUser(caller.UserId, ChatEvents.Updated, new ChatMuteUpdated(chatId, until is not null, until == ChatRules.MutedForever ? null : until), chatId);
+                return Done.Value;
+            },
+            ct);
     }
 
     private sealed record MemberCursor(DateTimeOffset JoinedAt, Guid UserId);

@@ -1,5 +1,6 @@
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 

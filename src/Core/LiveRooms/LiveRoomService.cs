@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,11 +10,11 @@ namespace DistaHilar.Core.LiveRooms;
 
 /// <summary>
 /// Live voice rooms in groups and channels, all state in PostgreSQL. Every change runs under the chat row's lock
-/// (taken by <see cref="ChatService.LoadAsync"/> in a transaction), so concurrent joins, hand-overs and stops
+/// (taken by the <see cref="WritePipeline"/>), so concurrent joins, hand-overs and stops
 /// serialise per room, and commits with a <c>live.state</c> (the whole state) to the chat's members.
 /// Moderating (speakers, muting others) is for the host and the chat's owner, admins and moderators.
 /// </summary>
-public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, TimeProvider time)
+public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, TimeProvider time)
 {
     public const string Event = "live.state";
 
@@ -21,7 +22,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
 
     public async Task<Result<LiveState>> GetAsync(Caller caller, Guid chatId, CancellationToken ct)
     {
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, me) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");
@@ -166,41 +167,31 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatService chats, R
         var rooms = await db.LiveParticipants.Where(p => p.UserId == userId).Select(p => p.ChatId).ToListAsync(ct);
         foreach (var chatId in rooms)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.LockChatAsync(chatId, ct);
-            await LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chatId, userId, ct);
-            await tx.CommitAsync(ct);
-            await events.PublishAsync(ct);
-            db.ChangeTracker.Clear();
+            await pipeline.AnyChatAsync<Done>(userId, chatId, async write =>
+            {
+                await LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chatId, userId, ct);
+                return Done.Value;
+            }, ct);
         }
     }
 
     private static bool Moderates(LiveRoom room, ChatMember me) => room.HostId == me.UserId || me.Role >= ChatRole.Moderator;
 
-    private async Task<Result<LiveState>> ChangeAsync(Caller caller, Guid chatId, bool needsRoom, Change change, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
+    private Task<Result<LiveState>> ChangeAsync(Caller caller, Guid chatId, bool needsRoom, Change change, CancellationToken ct) =>
+        pipeline.ChatAsync<LiveState>(caller.UserId, chatId, async write =>
         {
-            return hidden;
-        }
+            var room = await db.LiveRooms.FirstOrDefaultAsync(r => r.ChatId == chatId, ct);
+            if (needsRoom && room is null)
+            {
+                return Problem.NotFound("The live room");
+            }
 
-        var room = await db.LiveRooms.FirstOrDefaultAsync(r => r.ChatId == chatId, ct);
-        if (needsRoom && room is null)
-        {
-            return Problem.NotFound("The live room");
-        }
+            if (await change(write.Chat, write.Me, room, time.GetUtcNow()) is { } refused)
+            {
+                return refused;
+            }
 
-        if (await change(chat!, me!, room, time.GetUtcNow()) is { } refused)
-        {
-            return refused;
-        }
-
-        await db.SaveChangesAsync(ct);
-        var state = await LiveRoomRoster.AnnounceAsync(db, events, chatId, ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return state;
-    }
+            await db.SaveChangesAsync(ct);
+            return await LiveRoomRoster.AnnounceAsync(db, events, chatId, ct);
+        }, ct);
 }

@@ -1,4 +1,6 @@
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,7 +14,7 @@ namespace DistaHilar.Core.Media;
 /// due rows (partial index), never every old medium. Rows go first, then bytes: a failure in between leaves unused
 /// bytes behind, never a message pointing at missing ones. Idempotent; safe on several instances (SKIP LOCKED).
 /// </summary>
-public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, TimeProvider time, ILogger<MediaCleanup> log)
+public sealed class MediaCleanup(DistaHilarDbContext db, WritePipeline pipeline, IMediaStore store, TimeProvider time, ILogger<MediaCleanup> log)
 {
     private const int Batch = 200;
 
@@ -32,8 +34,8 @@ public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, Time
         var removed = 0;
         while (true)
         {
-            var keys = await RemoveBatchAsync(now, ct);
-            if (keys is null)
+            var keys = (await RemoveBatchAsync(now, ct)).Value;
+            if (keys is not { Count: > 0 })
             {
                 break;
             }
@@ -54,33 +56,36 @@ public sealed class MediaCleanup(DistaHilarDbContext db, IMediaStore store, Time
         return removed;
     }
 
-    /// <summary>One batch of due media out of the database; their storage keys, or null when none was due.</summary>
-    private async Task<List<string>?> RemoveBatchAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>One batch of due media out of the database; their storage keys, none when none was due (or the batch raced).</summary>
+    private Task<Result<List<string>>> RemoveBatchAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var due = await db.Database.SqlQueryRaw<Guid>(
-            $$"""SELECT id AS "Value" FROM media WHERE removable_after < {0} AND NOT {{InUse}} ORDER BY removable_after LIMIT {{Batch}} FOR UPDATE SKIP LOCKED""",
-            now).ToListAsync(ct);
-        if (due.Count == 0)
-        {
-            return null;
-        }
+        var raced = new OnConflict<List<string>>(
+            e => e.SqlState == PostgresErrorCodes.ForeignKeyViolation,
+            (_, _) =>
+            {
+                // A message attached one of them as it was being removed: that one is in use again; the next run sorts it out.
+                log.LogInformation("Media cleanup batch raced with an attach; retrying next run");
+                return Task.FromResult<Result<List<string>>>(new List<string>());
+            });
+        return pipeline.RunAsync<List<string>>(
+            async () =>
+            {
+                var due = await db.Database.SqlQueryRaw<Guid>(
+                    $$"""SELECT id AS "Value" FROM media WHERE removable_after < {0} AND NOT {{InUse}} ORDER BY removable_after LIMIT {{Batch}} FOR UPDATE SKIP LOCKED""",
+                    now).ToListAsync(ct);
+                if (due.Count == 0)
+                {
+                    return new List<string>();
+                }
 
-        try
-        {
-            // The attachments left are those of tombstones (deleted for everyone).
-            await db.MessageMedia.Where(a => due.Contains(a.MediaId)).ExecuteDeleteAsync(ct);
-            var rows = await db.Media.Where(m => due.Contains(m.Id)).Select(m => new { m.StorageKey, m.ThumbnailKey }).ToListAsync(ct);
-            await db.Media.Where(m => due.Contains(m.Id)).ExecuteDeleteAsync(ct);
-            await tx.CommitAsync(ct);
-            return rows.SelectMany(r => r.ThumbnailKey is null ? [r.StorageKey] : new[] { r.StorageKey, r.ThumbnailKey }).ToList();
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            // A message attached one of them as it was being removed: that one is in use again; the next run sorts it out.
-            log.LogInformation("Media cleanup batch raced with an attach; retrying next run");
-            return null;
-        }
+                // The attachments left are those of tombstones (deleted for everyone).
+                await db.MessageMedia.Where(a => due.Contains(a.MediaId)).ExecuteDeleteAsync(ct);
+                var rows = await db.Media.Where(m => due.Contains(m.Id)).Select(m => new { m.StorageKey, m.ThumbnailKey }).ToListAsync(ct);
+                await db.Media.Where(m => due.Contains(m.Id)).ExecuteDeleteAsync(ct);
+                return rows.SelectMany(r => r.ThumbnailKey is null ? [r.StorageKey] : new[] { r.StorageKey, r.ThumbnailKey }).ToList();
+            },
+            ct,
+            raced);
     }
 
     /// <summary>Attaching media makes them permanent while a live message uses them.</summary>

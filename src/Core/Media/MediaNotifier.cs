@@ -1,5 +1,7 @@
 using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
@@ -10,7 +12,7 @@ namespace DistaHilar.Core.Media;
 /// Ends processing: moves the status once (only from pending/processing) and, in the same transaction, records
 /// <c>media.updated</c> for the uploader and for every chat with a live message that uses the media.
 /// </summary>
-public sealed class MediaNotifier(DistaHilarDbContext db, IMediaStore store, RealtimeEvents events, TimeProvider time)
+public sealed class MediaNotifier(DistaHilarDbContext db, WritePipeline pipeline, IMediaStore store, RealtimeEvents events, TimeProvider time)
 {
     public const string Updated = "media.updated";
 
@@ -24,33 +26,32 @@ public sealed class MediaNotifier(DistaHilarDbContext db, IMediaStore store, Rea
             ct);
     }
 
-    public async Task FinishAsync(Guid mediaId, Action<UpdateSettersBuilder<MediaAsset>> set, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var changed = await db.Media
-            .Where(m => m.Id == mediaId && m.CompletedAt != null && (m.Status == MediaStatus.Pending || m.Status == MediaStatus.Processing))
-            .ExecuteUpdateAsync(set, ct);
-        if (changed == 0)
+    public Task FinishAsync(Guid mediaId, Action<UpdateSettersBuilder<MediaAsset>> set, CancellationToken ct) => pipeline.RunAsync<Done>(
+        async () =>
         {
-            return; // another delivery finished it first
-        }
+            var changed = await db.Media
+                .Where(m => m.Id == mediaId && m.CompletedAt != null && (m.Status == MediaStatus.Pending || m.Status == MediaStatus.Processing))
+                .ExecuteUpdateAsync(set, ct);
+            if (changed == 0)
+            {
+                return Done.Value; // another delivery finished it first
+            }
 
-        var media = await db.Media.AsNoTracking().FirstAsync(m => m.Id == mediaId, ct);
-        var view = await MediaViews.ViewAsync(store, media, ct);
-        events.ToUser(media.OwnerId, Updated, view);
-        var chatIds = await db.MessageMedia.Where(a => a.MediaId == mediaId)
-            .Join(db.Messages.Where(m => m.DeletedAt == null), a => a.MessageId, m => m.Id, (a, m) => m.ChatId)
-            .Distinct()
-            .OrderBy(id => id) // one lock order for chat rows
-            .ToListAsync(ct);
-        foreach (var chatId in chatIds)
-        {
-            var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
-            events.ToChat(chatId, seq, Updated, view);
-        }
+            var media = await db.Media.AsNoTracking().FirstAsync(m => m.Id == mediaId, ct);
+            var view = await MediaViews.ViewAsync(store, media, ct);
+            events.ToUser(media.OwnerId, Updated, view);
+            var chatIds = await db.MessageMedia.Where(a => a.MediaId == mediaId)
+                .Join(db.Messages.Where(m => m.DeletedAt == null), a => a.MessageId, m => m.Id, (a, m) => m.ChatId)
+                .Distinct()
+                .OrderBy(id => id) // one lock order for chat rows
+                .ToListAsync(ct);
+            foreach (var chatId in chatIds)
+            {
+                var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
+                events.ToChat(chatId, seq, Updated, view);
+            }
 
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-    }
+            return Done.Value;
+        },
+        ct);
 }

@@ -3,6 +3,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace DistaHilar.Core.Media;
 /// Direct uploads: the client declares a file and gets a write-only URL for it, uploads to storage, then says it is
 /// complete, which checks what arrived and queues processing (<see cref="Queue"/>, <see cref="MediaProcessor"/>).
 /// </summary>
-public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, QueueSender queues, UserLimits limits, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class MediaService(DistaHilarDbContext db, WritePipeline pipeline, IMediaStore store, QueueSender queues, UserLimits limits, IOptions<MediaOptions> options, TimeProvider time)
 {
     public const string Queue = "media-processing";
 
@@ -218,19 +219,22 @@ public sealed class MediaService(DistaHilarDbContext db, IMediaStore store, Queu
     /// </summary>
     private async Task<Problem?> AddWithinQuotaAsync(MediaAsset media, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // NO KEY UPDATE: does not block inserts that reference the user (their foreign-key checks take KEY SHARE).
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id = {media.OwnerId} FOR NO KEY UPDATE", ct);
-        var used = await UsedBytesAsync(media.OwnerId, ct);
-        if (used + (media.Size ?? media.DeclaredSize) > options.Value.StorageQuotaBytes)
-        {
-            return QuotaFull(used);
-        }
+        var added = await pipeline.RunAsync<Done>(
+            async () =>
+            {
+                // NO KEY UPDATE: does not block inserts that reference the user (their foreign-key checks take KEY SHARE).
+                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE id = {media.OwnerId} FOR NO KEY UPDATE", ct);
+                var used = await UsedBytesAsync(media.OwnerId, ct);
+                if (used + (media.Size ?? media.DeclaredSize) > options.Value.StorageQuotaBytes)
+                {
+                    return QuotaFull(used);
+                }
 
-        db.Media.Add(media);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return null;
+                db.Media.Add(media);
+                return Done.Value;
+            },
+            ct);
+        return added.Problem;
     }
 
     /// <summary>What counts against the quota: every upload not failed (and not yet removed), incomplete ones at their declared size.</summary>

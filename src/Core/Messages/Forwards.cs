@@ -3,10 +3,10 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DistaHilar.Core.Messages;
 
@@ -15,7 +15,7 @@ namespace DistaHilar.Core.Messages;
 /// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
 /// original. Every id is checked, and all copies are made or none.
 /// </summary>
-public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, IMediaStore store, UserLimits limits, TimeProvider time)
+public sealed class MessageForwards(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, IMediaStore store, UserLimits limits, TimeProvider time)
 {
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
@@ -32,7 +32,7 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
         }
 
         // The source is read outside the transaction, unlocked: two forwards in opposite directions never wait on each other.
-        var (source, sourceMember) = await chats.LoadAsync(caller, request.FromChatId!.Value, tracked: false, ct);
+        var (source, sourceMember) = await access.LoadAsync(caller.UserId, request.FromChatId!.Value, ct);
         if (source is null || (sourceMember is null && !ChatRules.IsPreviewable(source)))
         {
             return Problem.NotFound("The chat to forward from");
@@ -55,29 +55,48 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             return Problem.Validation("messageIds", "Service messages (a call's record) cannot be forwarded.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = time.GetUtcNow();
-        if (await db.TakeMessageNumbersAsync(chatId, me, originals.Count, now, ct) is not var (lastSeq, lastEventSeq, chatType))
-        {
-            // Not a member, or a channel subscriber: undo the numbers, then answer as every write does.
-            await tx.RollbackAsync(ct);
-            var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-            return ChatService.Visible(chat, member) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
-        }
-
+        // A retry is answered with the first forward's copies; a copy racing in is the conflict below.
         if (request.ClientMessageId is { } key && await ExistingAsync(chatId, me, key, originals.Count, ct) is { } retried)
         {
-            await tx.RollbackAsync(ct);
             return (retried, false);
         }
 
+        var racedIn = new OnConflict<(IReadOnlyList<MessageView>, bool)>(
+            Conflicts.Unique(MessageConfiguration.ClientMessageIdIndex),
+            async (_, ct) => (await ExistingAsync(chatId, me, request.ClientMessageId!, originals.Count, ct) ?? throw new InvalidOperationException("The winning forward is gone."), false));
+        return await pipeline.RunAsync<(IReadOnlyList<MessageView>, bool)>(
+            async () =>
+            {
+                var now = time.GetUtcNow();
+                // The numbers' statement is the permission check, in the chat row's lock (ChatNumbers).
+                if (await db.TakeMessageNumbersAsync(chatId, me, originals.Count, now, ct) is not var (lastSeq, lastEventSeq, chatType))
+                {
+                    var (chat, member) = await access.LoadAsync(me, chatId, ct);
+                    return ChatAccess.Visible(chat, member) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
+                }
+
+                var media = await MessageAttachments.ForAsync(db, store, originals, ct);
+                if (media.Count > 0)
+                {
+                    await MediaCleanup.ClaimAsync(db, media.Values.SelectMany(v => v.Select(m => m.Id)).Distinct().ToList(), ct);
+                }
+
+                return (Copy(source, originals, chatId, me, request.ClientMessageId, lastSeq, lastEventSeq, chatType, now, media), true);
+            },
+            ct,
+            racedIn);
+    }
+
+    /// <summary>Adds the copies and their <c>message.created</c> events to the unit of work; their views, newest last.</summary>
+    private List<MessageView> Copy(Chat source, List<Message> originals, Guid chatId, Guid me, string? clientMessageId, long lastSeq, long lastEventSeq, ChatType chatType, DateTimeOffset now, Dictionary<Guid, List<MediaView>> media)
+    {
         var copies = originals.Select((original, i) => new Message
         {
             Id = Guid.CreateVersion7(now),
             ChatId = chatId,
             Seq = lastSeq - originals.Count + 1 + i,
             SenderId = me,
-            ClientMessageId = request.ClientMessageId is { } k ? ForwardMessagesRequest.CopyKey(k, i) : null,
+            ClientMessageId = clientMessageId is { } k ? ForwardMessagesRequest.CopyKey(k, i) : null,
             Text = original.Text,
             ForwardedFromSenderId = original.ForwardedFromSenderId ?? original.SenderId,
             // Only a public source chat is named: a private one's id would tell readers who are not in it where it came from.
@@ -89,7 +108,6 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
         }).ToList();
         db.Messages.AddRange(copies);
         // A copy shares the original's media (they become visible to the target chat's members through it).
-        var media = await MessageAttachments.ForAsync(db, store, originals, ct);
         for (var i = 0; i < copies.Count; i++)
         {
             if (media.TryGetValue(originals[i].Id, out var attached))
@@ -98,33 +116,13 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatService chats, R
             }
         }
 
-        if (media.Count > 0)
-        {
-            await MediaCleanup.ClaimAsync(db, media.Values.SelectMany(v => v.Select(m => m.Id)).Distinct().ToList(), ct);
-        }
-
         var views = copies.Select((c, i) => MessageService.View(c, null, media: media.GetValueOrDefault(originals[i].Id)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
         for (var i = 0; i < views.Count; i++)
         {
             events.ToChat(chatId, lastEventSeq - views.Count + 1 + i, MessageService.Created, views[i]);
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
-        {
-            // The same forward raced in from a retry: the one that committed is the answer.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            events.Discard();
-            return (await ExistingAsync(chatId, me, request.ClientMessageId!, originals.Count, ct) ?? throw new InvalidOperationException("The winning forward is gone."), false);
-        }
-
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return (views, true);
+        return views;
     }
 
     private async Task<IReadOnlyList<MessageView>?> ExistingAsync(Guid chatId, Guid senderId, string key, int count, CancellationToken ct)

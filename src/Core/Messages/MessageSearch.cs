@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ namespace DistaHilar.Core.Messages;
 /// id (time-ordered UUIDv7). In one chat the caller can read; or across the chats they are a member of now — never a
 /// chat they left or were removed from. Deleted messages and those deleted "for me" are never found.
 /// </summary>
-public sealed class MessageSearch(DistaHilarDbContext db, ChatService chats, IMediaStore store, UserLimits limits)
+public sealed class MessageSearch(DistaHilarDbContext db, ChatAccess access, IMediaStore store, UserLimits limits)
 {
     public async Task<Result<Page<MessageView>>> InChatAsync(Caller caller, Guid chatId, string? q, PageRequest page, CancellationToken ct)
     {
@@ -28,7 +29,7 @@ public sealed class MessageSearch(DistaHilarDbContext db, ChatService chats, IMe
             return limited;
         }
 
-        var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, member) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (member is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");

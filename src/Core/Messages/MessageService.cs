@@ -3,6 +3,7 @@ using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace DistaHilar.Core.Messages;
 /// text send is one round trip to the database (<see cref="SendStatement"/>); a reply or attachments add one read
 /// before it, outside the chat row's lock.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, SendStatement send, ChatService chats, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, SendStatement send, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -70,8 +71,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
         switch (outcome)
         {
             case SendOutcome.Sent sent:
-                events.Written(created, sent.OutboxId, sent.Payload);
-                await events.PublishAsync(ct);
+                await pipeline.PublishWrittenAsync(created, sent.OutboxId, sent.Payload, ct);
                 return (view with { Seq = sent.Seq, ReadByPeer = sent.ChatType == ChatType.Dialog ? false : null }, true);
             case SendOutcome.AlreadySent:
                 // A retry (or the loser of two racing copies): the message that committed with this key is the answer,
@@ -82,8 +82,8 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             case SendOutcome.MediaNotAttachable:
                 return Problem.Validation("mediaIds", "Every media id must be an upload of yours that is complete and has not failed.");
             default:
-                var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-                return ChatService.Visible(chat, me) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
+                var (chat, me) = await access.LoadAsync(caller.UserId, chatId, ct);
+                return ChatAccess.Visible(chat, me) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             cursorSeq = key.Value.Before;
         }
 
-        var (chat, member) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, member) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (member is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");

@@ -3,8 +3,8 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
-using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -67,7 +67,7 @@ public sealed record ReactorView(PublicProfile User, string Emoji, DateTimeOffse
 /// Reactions: counts are never stored, they are counted from the rows (one per user per message), so they are exact
 /// under any concurrency; changes in one chat are ordered by the chat row's lock, so each event's counts are current.
 /// </summary>
-public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, RealtimeEvents events, UserLimits limits, TimeProvider time)
+public sealed class ReactionService(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, UserLimits limits, TimeProvider time)
 {
     public const string Updated = "reactions.updated";
 
@@ -115,7 +115,7 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, R
     /// </summary>
     public async Task<Result<Page<ReactorView>>> ListAsync(Caller caller, Guid chatId, Guid messageId, string? emoji, PageRequest page, CancellationToken ct)
     {
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
+        var (chat, me) = await access.LoadAsync(caller.UserId, chatId, ct);
         if (chat is null || (me is null && !ChatRules.IsPreviewable(chat)))
         {
             return Problem.NotFound("The chat");
@@ -183,30 +183,22 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatService chats, R
 
     private async Task<Result<IReadOnlyList<ReactionCount>>> ChangeAsync(Caller caller, Guid chatId, Guid messageId, Func<Task<bool>> change, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (chat, me) = await chats.LoadAsync(caller, chatId, tracked: false, ct);
-        if (ChatService.Visible(chat, me) is { } hidden)
+        return await pipeline.ChatAsync<IReadOnlyList<ReactionCount>>(caller.UserId, chatId, async write =>
         {
-            return hidden;
-        }
+            if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
+            {
+                return Problem.NotFound("The message");
+            }
 
-        if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
-        {
-            return Problem.NotFound("The message");
-        }
+            var changed = await change();
+            var counts = (await CountsAsync(db, [messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
+            if (changed)
+            {
+                await write.AnnounceAsync(Updated, new ReactionsUpdated(chatId, messageId, counts.Select(c => c with { Mine = false }).ToList()), ct);
+            }
 
-        var changed = await change();
-        var counts = (await CountsAsync(db, [messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
-        if (changed)
-        {
-            var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
-            events.ToChat(chatId, seq, Updated, new ReactionsUpdated(chatId, messageId, counts.Select(c => c with { Mine = false }).ToList()));
-            await db.SaveChangesAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        return counts;
+            return counts;
+        }, ct);
     }
 
     private sealed record ReactorCursor(DateTimeOffset At, Guid UserId);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -19,40 +21,38 @@ public sealed record ReadUpdated(Guid ChatId, Guid UserId, long ReadSeq);
 /// to dialogs and groups. Idempotent: the applied pointer moves in the same transaction, so a message handled twice,
 /// or many messages for one pointer move, count once.
 /// </summary>
-public sealed class ReadStateAggregator(DistaHilarDbContext db, RealtimeEvents events)
+public sealed class ReadStateAggregator(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events)
 {
     public const string Queue = "read-state";
     public const string Event = "read.updated";
 
-    public async Task ApplyAsync(ReadEvent read, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var member = await db.ChatMembers
-            .FromSql($"SELECT * FROM chat_members WHERE chat_id = {read.ChatId} AND user_id = {read.UserId} FOR NO KEY UPDATE")
-            .FirstOrDefaultAsync(ct);
-        if (member is null || member.ReadSeq <= member.ReadAppliedSeq)
+    public Task ApplyAsync(ReadEvent read, CancellationToken ct) => pipeline.RunAsync<Done>(
+        async () =>
         {
-            return; // left the chat, or nothing new: handled already
-        }
+            var member = await db.ChatMembers
+                .FromSql($"SELECT * FROM chat_members WHERE chat_id = {read.ChatId} AND user_id = {read.UserId} FOR NO KEY UPDATE")
+                .FirstOrDefaultAsync(ct);
+            if (member is null || member.ReadSeq <= member.ReadAppliedSeq)
+            {
+                return Done.Value; // left the chat, or nothing new: handled already
+            }
 
-        var type = await db.Chats.Where(c => c.Id == read.ChatId).Select(c => c.Type).FirstAsync(ct);
-        var (from, to) = (member.ReadAppliedSeq, member.ReadSeq);
-        await db.Messages
-            .Where(m => m.ChatId == read.ChatId && m.Seq > from && m.Seq <= to && m.SenderId != read.UserId && m.DeletedAt == null)
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadCount, x => x.ReadCount + 1), ct);
-        member.ReadAppliedSeq = to;
-        await db.SaveChangesAsync(ct);
-        if (type != ChatType.Channel)
-        {
-            // Channels count views silently: telling every subscriber about every other subscriber's reads would not scale.
-            var (seq, _) = await db.NextSeqAsync(read.ChatId, 0, ct);
-            events.ToChat(read.ChatId, seq, Event, new ReadUpdated(read.ChatId, read.UserId, to));
-            await db.SaveChangesAsync(ct);
-        }
+            var type = await db.Chats.Where(c => c.Id == read.ChatId).Select(c => c.Type).FirstAsync(ct);
+            var (from, to) = (member.ReadAppliedSeq, member.ReadSeq);
+            await db.Messages
+                .Where(m => m.ChatId == read.ChatId && m.Seq > from && m.Seq <= to && m.SenderId != read.UserId && m.DeletedAt == null)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadCount, x => x.ReadCount + 1), ct);
+            member.ReadAppliedSeq = to;
+            if (type != ChatType.Channel)
+            {
+                // Channels count views silently: telling every subscriber about every other subscriber's reads would not scale.
+                var (seq, _) = await db.NextSeqAsync(read.ChatId, 0, ct);
+                events.ToChat(read.ChatId, seq, Event, new ReadUpdated(read.ChatId, read.UserId, to));
+            }
 
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(ct);
-    }
+            return Done.Value;
+        },
+        ct);
 }
 
 /// <summary>Puts read events on the aggregator's queue (created on first use).</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DistaHilar.Core.Calls;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
 
 namespace DistaHilar.Core.Messages;

@@ -1,4 +1,5 @@
-using Microsoft.EntityFrameworkCore;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Pipeline;
 using Npgsql;
 
 namespace DistaHilar.Core.Users;
@@ -6,9 +7,18 @@ namespace DistaHilar.Core.Users;
 /// <summary>Maps a unique-index violation on users to the field it concerns (a race the pre-check lost).</summary>
 internal static class UniqueViolations
 {
-    public static string? Field(DbUpdateException ex) =>
-        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
-            ? pg.ConstraintName switch
+    /// <summary>Lost a race with a concurrent change that took the same username, email or phone: 409 naming it.</summary>
+    public static OnConflict<T> Taken<T>() => new(
+        e => Field(e) is not null,
+        (e, _) =>
+        {
+            var field = Field(e)!;
+            return Task.FromResult<Result<T>>(Problem.Conflict(field, Message(field)));
+        });
+
+    private static string? Field(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.UniqueViolation
+            ? ex.ConstraintName switch
             {
                 "ix_users_username" => "username",
                 "ux_users_email_lower" => "email",

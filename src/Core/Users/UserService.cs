@@ -2,6 +2,7 @@ using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ public sealed class UserService(
     AuthService auth,
     SessionEnding sessions,
     IEnumerable<IAccountDeletionStep> deletionSteps,
-    Realtime.RealtimeEvents events,
+    WritePipeline pipeline,
     UserLimits limits,
     RateLimiter sharedLimits,
     IOptions<RateLimitOptions> limitOptions,
@@ -82,16 +83,7 @@ public sealed class UserService(
             user.Bio = patch.Bio.Value;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (UniqueViolations.Field(ex) is { } field)
-        {
-            return Problem.Conflict(field, UniqueViolations.Message(field));
-        }
-
-        return MyProfile.Of(user);
+        return await pipeline.SaveAsync(() => Task.FromResult<Result<MyProfile>>(MyProfile.Of(user)), ct, UniqueViolations.Taken<MyProfile>());
     }
 
     /// <summary>Sets (or with a null request removes) my avatar: an image of mine that finished processing.</summary>
@@ -109,21 +101,23 @@ public sealed class UserService(
             image = usable.Value;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.DeletedAt == null, ct);
-        if (user is null)
-        {
-            return Problem.NotFound("The account");
-        }
+        return await pipeline.RunAsync<MyProfile>(
+            async () =>
+            {
+                var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.DeletedAt == null, ct);
+                if (user is null)
+                {
+                    return Problem.NotFound("The account");
+                }
 
-        var previous = user.AvatarMediaId;
-        user.AvatarMediaId = image?.Id;
-        user.AvatarUrl = image is null ? null : AvatarImages.Url(image);
-        await db.SaveChangesAsync(ct);
-        await AvatarImages.ReplacedAsync(db, previous, image?.Id, time.GetUtcNow(), ct);
-
-        await transaction.CommitAsync(ct);
-        return MyProfile.Of(user);
+                var previous = user.AvatarMediaId;
+                user.AvatarMediaId = image?.Id;
+                user.AvatarUrl = image is null ? null : AvatarImages.Url(image);
+                await db.SaveChangesAsync(ct);
+                await AvatarImages.ReplacedAsync(db, previous, image?.Id, time.GetUtcNow(), ct);
+                return MyProfile.Of(user);
+            },
+            ct);
     }
 
     public async Task<Result<UserSettings>> GetSettingsAsync(Caller caller, CancellationToken ct) =>
@@ -178,32 +172,39 @@ public sealed class UserService(
         }
 
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        user.Username = null;
-        user.Email = null;
-        user.Phone = null;
-        user.PasswordHash = null;
-        user.Name = User.DeletedName;
-        user.Surname = null;
-        user.Bio = null;
-        user.AvatarUrl = null;
-        var avatar = user.AvatarMediaId;
-        user.AvatarMediaId = null;
-        user.LastSeenAt = null;
-        user.DeletedAt = now;
-        await db.SaveChangesAsync(ct);
-        await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
-        await sessions.EndAsync(new SessionSelection(user.Id), "account_deleted", ct);
-        await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
-        foreach (var step in deletionSteps)
+        var deleted = await pipeline.RunAsync<Done>(
+            async () =>
+            {
+                user.Username = null;
+                user.Email = null;
+                user.Phone = null;
+                user.PasswordHash = null;
+                user.Name = User.DeletedName;
+                user.Surname = null;
+                user.Bio = null;
+                user.AvatarUrl = null;
+                var avatar = user.AvatarMediaId;
+                user.AvatarMediaId = null;
+                user.LastSeenAt = null;
+                user.DeletedAt = now;
+                await db.SaveChangesAsync(ct);
+                await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
+                await sessions.EndAsync(new SessionSelection(user.Id), "account_deleted", ct);
+                await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
+                foreach (var step in deletionSteps)
+                {
+                    await step.AccountDeletedAsync(user.Id, ct);
+                }
+
+                return Done.Value;
+            },
+            ct);
+        if (deleted.IsSuccess)
         {
-            await step.AccountDeletedAsync(user.Id, ct);
+            log.LogInformation("Deleted account {UserId}", user.Id);
         }
 
-        await transaction.CommitAsync(ct);
-        await events.PublishAsync(ct);
-        log.LogInformation("Deleted account {UserId}", user.Id);
-        return Done.Value;
+        return deleted;
     }
 
     public async Task<Result<PublicProfile>> GetPublicAsync(Caller viewer, Guid userId, CancellationToken ct)
