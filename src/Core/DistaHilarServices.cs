@@ -59,7 +59,9 @@ public static class DistaHilarServices
         services.AddSingleton<UserLimits>();
         services.AddScoped<LoginThrottle>();
         services.AddScoped<AuthService>();
+        services.AddScoped<UserUniqueness>();
         services.AddScoped<UserService>();
+        services.AddScoped<AccountDeletion>();
         services.AddScoped<ContactService>();
         services.AddScoped<Housekeeping>();
 
@@ -80,10 +82,12 @@ public static class DistaHilarServices
         services.AddScoped<ChatService>();
         services.AddScoped<MemberService>();
         services.AddScoped<TypingRelay>();
+        services.AddScoped<IHubMethod>(sp => sp.GetRequiredService<TypingRelay>());
         services.AddScoped<ChatList>();
         services.AddScoped<ChatSearch>();
         services.AddScoped<FolderService>();
         services.AddScoped<SendStatement>();
+        services.AddScoped<ServiceMessages>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
         services.AddScoped<MessageForwards>();
@@ -117,9 +121,11 @@ public static class DistaHilarServices
         services.AddScoped<CallService>();
         services.AddScoped<SignalDelivery>();
         services.AddScoped<CallSignals>();
+        services.AddScoped<IHubMethod>(sp => sp.GetRequiredService<CallSignals>());
         services.AddScoped<CallDisconnects>();
         services.AddScoped<LiveRoomService>();
         services.AddScoped<LiveSignals>();
+        services.AddScoped<IHubMethod>(sp => sp.GetRequiredService<LiveSignals>());
         services.AddScoped<IOfflineHandler>(sp => sp.GetRequiredService<CallDisconnects>());
         services.AddScoped<AccountDeparture>();
         services.AddScoped<IAccountDeletionStep>(sp => sp.GetRequiredService<AccountDeparture>());

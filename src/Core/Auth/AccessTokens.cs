@@ -1,12 +1,10 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using DistaHilar.Core.Common;
 using Microsoft.IdentityModel.Tokens;
 
 namespace DistaHilar.Core.Auth;
-
-/// <summary>Who made a request: the user and the session (device) their access token belongs to.</summary>
-public sealed record Caller(Guid UserId, Guid SessionId);
 
 /// <summary>An access token and when it stops working.</summary>
 public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);

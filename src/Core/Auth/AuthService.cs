@@ -21,6 +21,7 @@ public sealed class AuthService(
     AccessTokens accessTokens,
     RateLimiter rateLimiter,
     SessionEnding sessions,
+    UserUniqueness uniqueness,
     WritePipeline pipeline,
     LoginThrottle throttle,
     IOptions<AuthOptions> authOptions,
@@ -54,7 +55,7 @@ public sealed class AuthService(
 
         var username = UserRules.NormalizeUsername(request.Username)!;
         var phone = UserRules.Clean(request.Phone);
-        if (await UniquenessProblemAsync(username, email, phone, exceptUserId: null, ct) is { } taken)
+        if (await uniqueness.ProblemAsync(username, email, phone, exceptUserId: null, ct) is { } taken)
         {
             return taken;
         }
@@ -86,7 +87,7 @@ public sealed class AuthService(
                 return Task.FromResult<Result<(Session, string)>>(NewSession(user.Id, client, now));
             },
             ct,
-            UniqueViolations.Taken<(Session, string)>());
+            UserUniqueness.Taken<(Session, string)>());
         if (!registered.IsSuccess)
         {
             return registered.Problem;
@@ -294,20 +295,6 @@ public sealed class AuthService(
 
         await throttle.SucceededAsync(attempt.Value, ct);
         return true;
-    }
-
-    /// <summary>Null when username, email and phone are free; else a 409 naming the first taken field.</summary>
-    internal async Task<Problem?> UniquenessProblemAsync(string? username, string? email, string? phone, Guid? exceptUserId, CancellationToken ct)
-    {
-        var lowerEmail = email?.ToLowerInvariant();
-        var taken = await db.Users
-            .Where(u => u.Id != exceptUserId && ((username != null && u.Username == username) || (lowerEmail != null && u.Email != null && u.Email.ToLower() == lowerEmail) || (phone != null && u.Phone == phone)))
-            .Select(u => new { u.Username, u.Email, u.Phone })
-            .ToListAsync(ct); // at most three rows: each value is unique
-        var field = taken.Any(t => username != null && t.Username == username) ? "username"
-            : taken.Any(t => lowerEmail != null && string.Equals(t.Email, lowerEmail, StringComparison.OrdinalIgnoreCase)) ? "email"
-            : taken.Count > 0 ? "phone" : null;
-        return field is null ? null : Problem.Conflict(field, UniqueViolations.Message(field));
     }
 
     private (Session Session, string RefreshToken) NewSession(Guid userId, ClientInfo client, DateTimeOffset now)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
 
 namespace DistaHilar.Core.Calls;
 
@@ -71,6 +72,3 @@ public sealed record IceServers([property: JsonPropertyName("iceServers")] IRead
     /// <summary>The same list under its first name, kept for one release (deprecated in openapi.yaml).</summary>
     public IReadOnlyList<IceServer> Servers => Entries;
 }
-
-/// <summary>The record of a call in its dialog (a service message, <c>message.call</c>).</summary>
-public sealed record CallSummary(Guid CallId, string Status, bool Video, int? DurationSeconds, string? EndReason);

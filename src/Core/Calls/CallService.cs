@@ -1,5 +1,4 @@
 using DistaHilar.Core.Auth;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
@@ -7,7 +6,6 @@ using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +21,7 @@ public sealed record CallTimeout(Guid CallId);
 /// step sends <c>call.updated</c> to both sides' connections, and a finished call leaves a service message in the
 /// dialog.
 /// </summary>
-public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events, QueueSender queues, UserLimits limits, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
+public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events, ServiceMessages serviceMessages, QueueSender queues, UserLimits limits, IOptions<CallOptions> options, TimeProvider time) : IAccountDeletionStep
 {
     public const string TimeoutQueue = "call-timeouts";
     public const string Incoming = "call.incoming";
@@ -96,7 +94,7 @@ public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, 
                     // Only the caller learns of it; the callee's phone does not ring.
                     events.ToUser(me, Updated, view);
                     await db.SaveChangesAsync(ct);
-                    await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+                    await serviceMessages.RecordCallAsync(call.ChatId, call.CallerId, Summary(call), now, ct);
                 }
                 else
                 {
@@ -192,6 +190,13 @@ public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, 
 
     private sealed record HistoryCursor(DateTimeOffset At, Guid Id);
 
+    /// <summary>The call's record in its dialog (a service message).</summary>
+    private static CallSummary Summary(PhoneCall call)
+    {
+        var view = CallView.Of(call);
+        return new CallSummary(call.Id, view.Status, call.Video, view.DurationSeconds, call.EndReason);
+    }
+
     private Task<PhoneCall?> MineAsync(Caller caller, Guid callId, CancellationToken ct) =>
         db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId && (c.CallerId == caller.UserId || c.CalleeId == caller.UserId), ct);
 
@@ -240,7 +245,7 @@ public sealed class CallService(DistaHilarDbContext db, WritePipeline pipeline, 
             if (final)
             {
                 await db.SaveChangesAsync(ct);
-                await ServiceMessages.RecordCallAsync(db, events, call, now, ct);
+                await serviceMessages.RecordCallAsync(call.ChatId, call.CallerId, Summary(call), now, ct);
             }
 
             return view;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Calls;
@@ -10,9 +11,16 @@ namespace DistaHilar.Core.Calls;
 /// from a participant of a ringing or active call, delivered only to the other participant as <c>call.signal</c>,
 /// size- and rate-limited. Signals are passing state (not in the change log): a client that missed one renegotiates.
 /// </summary>
-public sealed class CallSignals(DistaHilarDbContext db, SignalDelivery delivery)
+public sealed class CallSignals(DistaHilarDbContext db, SignalDelivery delivery) : IHubMethod
 {
     public const string Method = "callSignal";
+
+    public string Name => Method;
+
+    public string Usage => "{callId, toUserId, kind, payload}";
+
+    public Task<Result<Done>> InvokeAsync(Guid userId, string connectionId, JsonElement argument, CancellationToken ct) => RelayAsync(userId, argument, ct);
+
     public const string Event = "call.signal";
 
     public async Task<Result<Done>> RelayAsync(Guid userId, JsonElement argument, CancellationToken ct) =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
 using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Calls;

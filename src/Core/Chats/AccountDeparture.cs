@@ -1,8 +1,8 @@
+using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Chats;

@@ -1,4 +1,5 @@
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Users;
 
 namespace DistaHilar.Core.Chats;

@@ -1,6 +1,6 @@
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
@@ -196,7 +195,7 @@ public sealed class ChatService(
     /// <summary>Sets (or with a null request removes) the chat's avatar: an image the caller uploaded (owner, admin).</summary>
     public async Task<Result<ChatView>> SetAvatarAsync(Caller caller, Guid chatId, Media.SetAvatarRequest? request, CancellationToken ct)
     {
-        Media.MediaAsset? image = null;
+        Data.MediaAsset? image = null;
         if (request is not null)
         {
             var usable = await Media.AvatarImages.UsableAsync(db, caller.UserId, request, ct);

@@ -1,4 +1,5 @@
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 

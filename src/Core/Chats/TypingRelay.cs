@@ -27,9 +27,15 @@ public sealed record TypingUpdate(Guid ChatId, Guid UserId, string Action);
 /// Relays <c>typing</c> from a member of a dialog or group to the chat's other connections; anyone else (a
 /// stranger, anyone in a channel) gets an error completion and nothing is sent.
 /// </summary>
-public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, UserLimits limits, TimeProvider time, ILogger<TypingRelay> log)
+public sealed class TypingRelay(DistaHilarDbContext db, SignalRService signalR, UserLimits limits, TimeProvider time, ILogger<TypingRelay> log) : IHubMethod
 {
     public const string Method = "typing";
+
+    public string Name => Method;
+
+    public string Usage => "{chatId, action}";
+
+    public Task<Result<Done>> InvokeAsync(Guid userId, string connectionId, JsonElement argument, CancellationToken ct) => RelayAsync(userId, connectionId, argument, ct);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<Result<Done>> RelayAsync(Guid userId, string connectionId, JsonElement argument, CancellationToken ct)

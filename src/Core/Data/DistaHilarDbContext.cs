@@ -1,11 +1,3 @@
-using DistaHilar.Core.Auth;
-using DistaHilar.Core.Chats;
-using DistaHilar.Core.Contacts;
-using DistaHilar.Core.Folders;
-using DistaHilar.Core.Messages;
-using DistaHilar.Core.RateLimiting;
-using DistaHilar.Core.Realtime;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Data;
@@ -23,9 +15,9 @@ public sealed class DistaHilarDbContext : DbContext
 
     public DbSet<User> Users => Set<User>();
 
-    public DbSet<Media.MediaAsset> Media => Set<Media.MediaAsset>();
+    public DbSet<MediaAsset> Media => Set<MediaAsset>();
 
-    public DbSet<Media.MessageMedia> MessageMedia => Set<Media.MessageMedia>();
+    public DbSet<MessageMedia> MessageMedia => Set<MessageMedia>();
 
     public DbSet<Session> Sessions => Set<Session>();
 
@@ -49,11 +41,11 @@ public sealed class DistaHilarDbContext : DbContext
 
     public DbSet<Message> Messages => Set<Message>();
 
-    public DbSet<Calls.PhoneCall> Calls => Set<Calls.PhoneCall>();
+    public DbSet<PhoneCall> Calls => Set<PhoneCall>();
 
-    public DbSet<LiveRooms.LiveRoom> LiveRooms => Set<LiveRooms.LiveRoom>();
+    public DbSet<LiveRoom> LiveRooms => Set<LiveRoom>();
 
-    public DbSet<LiveRooms.LiveParticipant> LiveParticipants => Set<LiveRooms.LiveParticipant>();
+    public DbSet<LiveParticipant> LiveParticipants => Set<LiveParticipant>();
 
     public DbSet<HiddenMessage> HiddenMessages => Set<HiddenMessage>();
 

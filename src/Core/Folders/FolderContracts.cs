@@ -1,4 +1,5 @@
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
 using DistaHilar.Core.Users;
 
 namespace DistaHilar.Core.Folders;
@@ -6,8 +7,8 @@ namespace DistaHilar.Core.Folders;
 public static class FolderRules
 {
     public const int MaxFolders = 10;
-    public const int MaxName = 32;
-    public const int MaxIcon = 16;
+    public const int MaxName = Folder.MaxName;
+    public const int MaxIcon = Folder.MaxIcon;
     public const int MaxChats = 200;
 
     internal static void Validate(Validator v, string? name, bool nameRequired, string? icon, IReadOnlyList<Guid>? chatIds)

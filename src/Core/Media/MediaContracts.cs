@@ -1,11 +1,12 @@
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
 
 namespace DistaHilar.Core.Media;
 
 public static class MediaRules
 {
-    public const int MaxFileName = 255;
-    public const int MaxContentType = 127;
+    public const int MaxFileName = MediaAsset.MaxFileName;
+    public const int MaxContentType = MediaAsset.MaxContentType;
 
     public static MediaKind? ParseKind(string? kind) => kind switch
     {

@@ -1,3 +1,5 @@
+using DistaHilar.Core.Data;
+
 namespace DistaHilar.Core.Media;
 
 /// <summary>App settings <c>Media__*</c>.</summary>

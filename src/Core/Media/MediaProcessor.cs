@@ -1,5 +1,4 @@
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

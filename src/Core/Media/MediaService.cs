@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using DistaHilar.Core.Auth;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;

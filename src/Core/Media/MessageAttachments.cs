@@ -1,5 +1,4 @@
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Media;

@@ -1,5 +1,3 @@
-using DistaHilar.Core.Auth;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;

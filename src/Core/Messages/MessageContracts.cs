@@ -1,17 +1,18 @@
 using System.Text.RegularExpressions;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
 
 namespace DistaHilar.Core.Messages;
 
 public static partial class MessageRules
 {
-    public const int MaxText = 4096;
+    public const int MaxText = Message.MaxText;
 
     /// <summary>The text of a message with media.</summary>
     public const int MaxCaption = 1024;
 
     public const int MaxMedia = 10;
-    public const int MaxClientMessageId = 64;
+    public const int MaxClientMessageId = Message.MaxClientMessageId;
     public const int PreviewLength = 100;
     public const string SearchConfiguration = "simple"; // the migration MessageSearch and MessageSearch's SQL name it too
     public const int MaxQuery = 256;
@@ -180,7 +181,10 @@ public sealed record MessageView(
     long Seq,
     string? ClientMessageId,
     bool? ReadByPeer = null,
-    Calls.CallSummary? Call = null);
+    CallSummary? Call = null);
 
 /// <summary>Where the caller's read pointer is after <c>POST /read</c>, and what is still unread.</summary>
 public sealed record ReadState(Guid ChatId, long ReadSeq, int UnreadCount);
+
+/// <summary>The record of a call in its dialog (a service message, <c>message.call</c>).</summary>
+public sealed record CallSummary(Guid CallId, string Status, bool Video, int? DurationSeconds, string? EndReason);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using DistaHilar.Core.Auth;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
@@ -11,40 +9,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DistaHilar.Core.Messages;
 
-/// <summary>One user's reaction to a message: at most one per user per message (PUT replaces it).</summary>
-public sealed class MessageReaction
-{
-    public Guid MessageId { get; init; }
-
-    public Guid UserId { get; init; }
-
-    public Guid ChatId { get; init; }
-
-    public string Emoji { get; set; } = "";
-
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
-internal sealed class MessageReactionConfiguration : IEntityTypeConfiguration<MessageReaction>
-{
-    public void Configure(EntityTypeBuilder<MessageReaction> reaction)
-    {
-        reaction.ToTable("message_reactions");
-        // One reaction per user per message, enforced by the key.
-        reaction.HasKey(r => new { r.MessageId, r.UserId });
-        reaction.Property(r => r.Emoji).HasMaxLength(ReactionRequest.MaxLength);
-        reaction.HasOne<Message>().WithMany().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
-        reaction.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
-        reaction.HasOne<Chat>().WithMany().HasForeignKey(r => r.ChatId).OnDelete(DeleteBehavior.Cascade);
-        // Who reacted, per emoji, keyset-paginated.
-        reaction.HasIndex(r => new { r.MessageId, r.Emoji, r.CreatedAt, r.UserId });
-    }
-}
-
 /// <summary><c>PUT …/reactions</c> <c>{emoji}</c>: one emoji (one grapheme, e.g. 👍🏽 or ❤️).</summary>
 public sealed record ReactionRequest(string? Emoji)
 {
-    public const int MaxLength = 32;
+    public const int MaxLength = MessageReaction.MaxEmoji;
 
     public Problem? Validate() => new Validator()
         .Check(

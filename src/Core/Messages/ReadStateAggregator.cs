@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;

@@ -1,8 +1,6 @@
 using System.Data;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Media;
-using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Pipeline;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;

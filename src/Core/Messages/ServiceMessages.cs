@@ -1,6 +1,4 @@
 using System.Text.Json;
-using DistaHilar.Core.Calls;
-using DistaHilar.Core.Chats;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
@@ -12,31 +10,29 @@ namespace DistaHilar.Core.Messages;
 /// numbered and delivered like any message (<c>message.created</c>), from the person who acted, with no text and a
 /// structured record clients render in their language.
 /// </summary>
-public static class ServiceMessages
+public sealed class ServiceMessages(DistaHilarDbContext db, RealtimeEvents events)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A finished call's record in its dialog, from the caller; inside the caller's transaction.</summary>
-    public static async Task RecordCallAsync(DistaHilarDbContext db, RealtimeEvents events, PhoneCall call, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A finished call's record in its dialog, from the caller; a step of the caller's change (in its transaction).</summary>
+    public async Task RecordCallAsync(Guid dialogId, Guid callerId, CallSummary call, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
         // A dialog's two members never leave it (deleting it deletes its calls), so the caller can always post here.
-        var (seq, eventSeq, chatType) = await db.TakeMessageNumbersAsync(call.ChatId, call.CallerId, 1, now, ct)
+        var (seq, eventSeq, chatType) = await db.TakeMessageNumbersAsync(dialogId, callerId, 1, now, ct)
             ?? throw new InvalidOperationException("The caller is not a member of the call's dialog.");
 
-        var view = CallView.Of(call);
-        var summary = new CallSummary(call.Id, view.Status, call.Video, view.DurationSeconds, call.EndReason);
         var message = new Message
         {
             Id = Guid.CreateVersion7(now),
-            ChatId = call.ChatId,
+            ChatId = dialogId,
             Seq = seq,
-            SenderId = call.CallerId,
-            Service = JsonSerializer.Serialize(summary, Json),
+            SenderId = callerId,
+            Service = JsonSerializer.Serialize(call, Json),
             CreatedAt = now,
         };
         db.Messages.Add(message);
-        events.ToChat(call.ChatId, eventSeq, MessageService.Created, MessageService.View(message, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null });
+        events.ToChat(dialogId, eventSeq, MessageService.Created, MessageService.View(message, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null });
         await db.SaveChangesAsync(ct);
     }
 

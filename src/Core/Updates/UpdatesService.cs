@@ -1,8 +1,6 @@
 using System.Text.Json;
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using DistaHilar.Core.Data;
+
 namespace DistaHilar.Core.Users;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using DistaHilar.Core.Data;
+
 namespace DistaHilar.Core.Users;
 
 /// <summary>The owner's own view of the account (<c>GET /api/users/me</c>): the only place email and phone appear.</summary>

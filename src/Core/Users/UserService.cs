@@ -1,4 +1,3 @@
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
@@ -10,18 +9,15 @@ using Microsoft.Extensions.Options;
 
 namespace DistaHilar.Core.Users;
 
-/// <summary>My profile and settings, account deletion, other users' public profiles and user search.</summary>
+/// <summary>My profile and settings, other users' public profiles and user search.</summary>
 public sealed class UserService(
     DistaHilarDbContext db,
-    AuthService auth,
-    SessionEnding sessions,
-    IEnumerable<IAccountDeletionStep> deletionSteps,
+    UserUniqueness uniqueness,
     WritePipeline pipeline,
     UserLimits limits,
     RateLimiter sharedLimits,
     IOptions<RateLimitOptions> limitOptions,
-    TimeProvider time,
-    ILogger<UserService> log)
+    TimeProvider time)
 {
     private static readonly Problem Gone = Problem.Unauthorized("The account no longer exists.");
 
@@ -48,7 +44,7 @@ public sealed class UserService(
             return Gone;
         }
 
-        if (await auth.UniquenessProblemAsync(patch.Username.Value, patch.Email.Value, patch.Phone.Value, user.Id, ct) is { } taken)
+        if (await uniqueness.ProblemAsync(patch.Username.Value, patch.Email.Value, patch.Phone.Value, user.Id, ct) is { } taken)
         {
             return taken;
         }
@@ -83,7 +79,7 @@ public sealed class UserService(
             user.Bio = patch.Bio.Value;
         }
 
-        return await pipeline.SaveAsync(() => Task.FromResult<Result<MyProfile>>(MyProfile.Of(user)), ct, UniqueViolations.Taken<MyProfile>());
+        return await pipeline.SaveAsync(() => Task.FromResult<Result<MyProfile>>(MyProfile.Of(user)), ct, UserUniqueness.Taken<MyProfile>());
     }
 
     /// <summary>Sets (or with a null request removes) my avatar: an image of mine that finished processing.</summary>
@@ -140,71 +136,6 @@ public sealed class UserService(
         user.LastSeenVisibility = patch.LastSeenVisibility ?? user.LastSeenVisibility;
         await db.SaveChangesAsync(ct);
         return UserSettings.Of(user);
-    }
-
-    /// <summary>
-    /// Removes the personal data and keeps the row, so whatever the user wrote stays attributed to "Deleted account";
-    /// every session ends (its connections close), the username, email and phone become free again, and each
-    /// feature's <see cref="IAccountDeletionStep"/> runs (groups and channels are left and owned ones handed over,
-    /// calls end). One transaction: all or nothing; the events go out after the commit.
-    /// </summary>
-    public async Task<Result<Done>> DeleteMeAsync(Caller caller, DeleteAccountRequest request, ClientInfo client, CancellationToken ct)
-    {
-        if (request.Validate() is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (await FindLiveAsync(caller.UserId, ct) is not { } user)
-        {
-            return Gone;
-        }
-
-        var password = await auth.CheckPasswordAsync(user, request.Password!, client, ct);
-        if (!password.IsSuccess)
-        {
-            return password.Problem;
-        }
-
-        if (!password.Value)
-        {
-            return Problem.Validation("password", "The password is incorrect.");
-        }
-
-        var now = time.GetUtcNow();
-        var deleted = await pipeline.RunAsync<Done>(
-            async () =>
-            {
-                user.Username = null;
-                user.Email = null;
-                user.Phone = null;
-                user.PasswordHash = null;
-                user.Name = User.DeletedName;
-                user.Surname = null;
-                user.Bio = null;
-                user.AvatarUrl = null;
-                var avatar = user.AvatarMediaId;
-                user.AvatarMediaId = null;
-                user.LastSeenAt = null;
-                user.DeletedAt = now;
-                await db.SaveChangesAsync(ct);
-                await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
-                await sessions.EndAsync(new SessionSelection(user.Id), "account_deleted", ct);
-                await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
-                foreach (var step in deletionSteps)
-                {
-                    await step.AccountDeletedAsync(user.Id, ct);
-                }
-
-                return Done.Value;
-            },
-            ct);
-        if (deleted.IsSuccess)
-        {
-            log.LogInformation("Deleted account {UserId}", user.Id);
-        }
-
-        return deleted;
     }
 
     public async Task<Result<PublicProfile>> GetPublicAsync(Caller viewer, Guid userId, CancellationToken ct)

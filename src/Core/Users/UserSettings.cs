@@ -1,10 +1,12 @@
+using DistaHilar.Core.Data;
+
 namespace DistaHilar.Core.Users;
 
 /// <summary>The body of <c>GET/PATCH /api/users/me/settings</c>.</summary>
 public sealed record UserSettings(bool Notifications, string Language, string LastSeenVisibility)
 {
-    public const string DefaultLanguage = "en";
-    public const string Everybody = "everybody";
+    public const string DefaultLanguage = User.DefaultLanguage;
+    public const string Everybody = User.Everybody;
     public const string Contacts = "contacts";
     public const string Nobody = "nobody";
 

@@ -1,5 +1,6 @@
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
 using DistaHilar.Functions.Http;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Http;

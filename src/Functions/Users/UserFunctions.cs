@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DistaHilar.Functions.Users;
 
-public sealed class UserFunctions(UserService users, AuthService auth)
+public sealed class UserFunctions(UserService users, AuthService auth, AccountDeletion deletion)
 {
     [Function("GetMe")]
     public async Task<Results<Ok<MyProfile>, ApiProblem>> GetMe(
@@ -44,7 +44,7 @@ public sealed class UserFunctions(UserService users, AuthService auth)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/me")] HttpRequest request, FunctionContext context, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<DeleteAccountRequest>(request, ct);
-        return (body.IsSuccess ? await users.DeleteMeAsync(context.Caller(), body.Value, request.ClientInfo(), ct) : body.Problem).NoContentOr();
+        return (body.IsSuccess ? await deletion.DeleteAsync(context.Caller(), body.Value, request.ClientInfo(), ct) : body.Problem).NoContentOr();
     }
 
     [Function("ChangePassword")]

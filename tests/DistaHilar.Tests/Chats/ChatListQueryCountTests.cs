@@ -1,5 +1,4 @@
 using System.Data.Common;
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;

@@ -1,7 +1,6 @@
 using DistaHilar.Core;
-using DistaHilar.Core.Auth;
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net;
 using DistaHilar.Core.Media;
-using DistaHilar.Core.Storage;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;

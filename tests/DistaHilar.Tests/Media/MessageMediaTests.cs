@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using DistaHilar.Core.Media;
-using DistaHilar.Core.Storage;
 using DistaHilar.Tests.Accounts;
 using DistaHilar.Tests.Chats;
 using DistaHilar.Tests.Infrastructure;

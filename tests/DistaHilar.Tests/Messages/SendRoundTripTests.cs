@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using DistaHilar.Core.Auth;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;

@@ -1,3 +1,4 @@
+using DistaHilar.Core.Data;
 using DistaHilar.Core.Media;
 
 namespace DistaHilar.Tests.Unit;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Realtime;
+namespace DistaHilar.Core.Data;
 
 /// <summary>What an outbox row asks the SignalR Service to do.</summary>
 public enum OutboxKind

@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Auth;
+namespace DistaHilar.Core.Data;
 
 internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
 {
@@ -17,7 +16,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         session.HasIndex(s => s.UserId).HasFilter("revoked_at IS NULL");
         // RevokedSessions reads the recently ended ones every few seconds on every instance.
         session.HasIndex(s => s.RevokedAt).HasFilter("revoked_at IS NOT NULL");
-        session.HasMany<Realtime.UserConnection>().WithOne().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
+        session.HasMany<UserConnection>().WithOne().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

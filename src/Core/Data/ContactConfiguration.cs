@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Contacts;
+namespace DistaHilar.Core.Data;
 
 internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
 {

@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Chats;
+namespace DistaHilar.Core.Data;
 
 /// <summary>Roles in rank order: a higher rank may act on lower ones only.</summary>
 public enum ChatRole : short

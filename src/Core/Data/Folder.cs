@@ -1,13 +1,15 @@
-using DistaHilar.Core.Chats;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Folders;
+namespace DistaHilar.Core.Data;
 
 /// <summary>A user's chat folder ("All chats" is implicit, not a row).</summary>
 public sealed class Folder
 {
+    /// <summary>Column lengths (the API's limits, <c>FolderRules</c>, are these).</summary>
+    public const int MaxName = 32;
+    public const int MaxIcon = 16;
+
     public Guid Id { get; init; }
 
     public Guid UserId { get; init; }
@@ -33,8 +35,8 @@ internal sealed class FolderConfiguration : IEntityTypeConfiguration<Folder>
     {
         folder.ToTable("folders");
         folder.HasKey(f => f.Id);
-        folder.Property(f => f.Name).HasMaxLength(FolderRules.MaxName);
-        folder.Property(f => f.Icon).HasMaxLength(FolderRules.MaxIcon);
+        folder.Property(f => f.Name).HasMaxLength(Folder.MaxName);
+        folder.Property(f => f.Icon).HasMaxLength(Folder.MaxIcon);
         folder.HasOne<User>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
         // My folders, in creation order.
         folder.HasIndex(f => new { f.UserId, f.CreatedAt });

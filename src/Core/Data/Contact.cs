@@ -1,4 +1,4 @@
-namespace DistaHilar.Core.Contacts;
+namespace DistaHilar.Core.Data;
 
 /// <summary>An entry in the owner's address book. It is one-way: the other user need not have the owner back.</summary>
 public sealed class Contact

@@ -2,17 +2,26 @@ using System.Text.Json;
 using DistaHilar.Core.Calls;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.LiveRooms;
+using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
-namespace DistaHilar.Core.LiveRooms;
+namespace DistaHilar.Core.Calls;
 
 /// <summary>
 /// <c>liveSignal</c>: WebRTC signalling between two participants of the same live room (both still members of its
 /// chat), delivered to the one addressed as <c>live.signal</c>; the same size and rate limits as call signals.
 /// </summary>
-public sealed class LiveSignals(DistaHilarDbContext db, SignalDelivery delivery)
+public sealed class LiveSignals(DistaHilarDbContext db, SignalDelivery delivery) : IHubMethod
 {
     public const string Method = "liveSignal";
+
+    public string Name => Method;
+
+    public string Usage => "{chatId, toUserId, kind, payload}";
+
+    public Task<Result<Done>> InvokeAsync(Guid userId, string connectionId, JsonElement argument, CancellationToken ct) => RelayAsync(userId, argument, ct);
+
     public const string Event = "live.signal";
 
     public async Task<Result<Done>> RelayAsync(Guid userId, JsonElement argument, CancellationToken ct)

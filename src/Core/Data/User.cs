@@ -1,8 +1,12 @@
-namespace DistaHilar.Core.Users;
+namespace DistaHilar.Core.Data;
 
 /// <summary>An account. A deleted account keeps its row (messages stay attributed to it) with personal data removed.</summary>
 public sealed class User
 {
+    /// <summary>The settings a new account starts with (<c>UserSettings</c> names them).</summary>
+    public const string DefaultLanguage = "en";
+    public const string Everybody = "everybody";
+
     public const string DeletedName = "Deleted account";
 
     public Guid Id { get; init; }
@@ -30,13 +34,13 @@ public sealed class User
 
     public bool NotificationsEnabled { get; set; } = true;
 
-    public string Language { get; set; } = UserSettings.DefaultLanguage;
+    public string Language { get; set; } = DefaultLanguage;
 
-    public string LastSeenVisibility { get; set; } = UserSettings.Everybody;
+    public string LastSeenVisibility { get; set; } = Everybody;
 
     public DateTimeOffset? LastSeenAt { get; set; }
 
-    /// <summary>Until when the SignalR Service keeps this user in all their chats' groups (see <see cref="Realtime.GroupRenewal"/>).</summary>
+    /// <summary>Until when the SignalR Service keeps this user in all their chats' groups (see <c>GroupRenewal</c>).</summary>
     public DateTimeOffset? RealtimeGroupsUntil { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Media;
+namespace DistaHilar.Core.Data;
 
 /// <summary>What a client says it uploads (api.md <c>kind</c>); it decides the size limit and the processing.</summary>
 public enum MediaKind : short
@@ -28,6 +27,10 @@ public enum MediaStatus : short
 /// </summary>
 public sealed class MediaAsset
 {
+    /// <summary>Column lengths (the API's limits, <c>MediaRules</c>, are these).</summary>
+    public const int MaxFileName = 255;
+    public const int MaxContentType = 127;
+
     public Guid Id { get; init; }
 
     public Guid OwnerId { get; init; }
@@ -87,9 +90,9 @@ internal sealed class MediaAssetConfiguration : IEntityTypeConfiguration<MediaAs
         media.Property(m => m.Kind).HasConversion<short>();
         media.Property(m => m.Status).HasConversion<short>();
         media.Property(m => m.StorageKey).HasMaxLength(64);
-        media.Property(m => m.FileName).HasMaxLength(MediaRules.MaxFileName);
-        media.Property(m => m.DeclaredContentType).HasMaxLength(MediaRules.MaxContentType);
-        media.Property(m => m.ContentType).HasMaxLength(MediaRules.MaxContentType);
+        media.Property(m => m.FileName).HasMaxLength(MediaAsset.MaxFileName);
+        media.Property(m => m.DeclaredContentType).HasMaxLength(MediaAsset.MaxContentType);
+        media.Property(m => m.ContentType).HasMaxLength(MediaAsset.MaxContentType);
         media.Property(m => m.ThumbnailKey).HasMaxLength(96);
         media.Property(m => m.FailureReason).HasMaxLength(200);
         media.HasIndex(m => m.StorageKey).IsUnique();

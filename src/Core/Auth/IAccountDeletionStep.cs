@@ -1,8 +1,8 @@
-namespace DistaHilar.Core.Users;
+namespace DistaHilar.Core.Auth;
 
 /// <summary>
 /// What a feature undoes when an account is deleted (its memberships, its calls), inside the deletion's transaction:
-/// recorded events go out with the deletion's commit. Features register one; Users need not know them.
+/// recorded events go out with the deletion's commit. Features register one; account deletion need not know them.
 /// </summary>
 public interface IAccountDeletionStep
 {

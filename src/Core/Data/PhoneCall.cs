@@ -1,9 +1,7 @@
-using DistaHilar.Core.Chats;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Calls;
+namespace DistaHilar.Core.Data;
 
 public enum CallStatus : short
 {

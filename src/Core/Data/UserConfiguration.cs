@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Users;
+namespace DistaHilar.Core.Data;
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
@@ -21,7 +21,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         // Usernames are stored lower-case, so a plain unique index makes them case-insensitively unique.
         user.HasIndex(u => u.Username).IsUnique();
         user.HasIndex(u => u.AvatarMediaId).HasFilter("avatar_media_id IS NOT NULL");
-        user.HasOne<Media.MediaAsset>().WithMany().HasForeignKey(u => u.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
+        user.HasOne<MediaAsset>().WithMany().HasForeignKey(u => u.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
         user.HasIndex(u => u.Phone).IsUnique();
         // Emails keep the case the user typed; uniqueness and login lookups use lower(email) (see the migration).
 

@@ -1,14 +1,16 @@
-using DistaHilar.Core.Chats;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Messages;
+namespace DistaHilar.Core.Data;
 
 /// <summary>A message in a chat, numbered by <see cref="Seq"/> (1, 2, 3 … per chat, in commit order, no gaps).</summary>
 public sealed class Message
 {
+    /// <summary>Column lengths (the API's limits, <c>MessageRules</c>, are these).</summary>
+    public const int MaxText = 4096;
+    public const int MaxClientMessageId = 64;
+
     public Guid Id { get; init; }
 
     public Guid ChatId { get; init; }
@@ -68,8 +70,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.ToTable("messages");
         message.Property(m => m.Service).HasColumnType("jsonb");
         message.HasKey(m => m.Id);
-        message.Property(m => m.Text).HasMaxLength(MessageRules.MaxText);
-        message.Property(m => m.ClientMessageId).HasMaxLength(MessageRules.MaxClientMessageId);
+        message.Property(m => m.Text).HasMaxLength(Message.MaxText);
+        message.Property(m => m.ClientMessageId).HasMaxLength(Message.MaxClientMessageId);
         // A plain comparer for change tracking: the provider's default array comparer built a delegate on every
         // snapshot and comparison (profiled on sends).
         message.Property(m => m.Mentions).Metadata.SetValueComparer(new ValueComparer<Guid[]>(

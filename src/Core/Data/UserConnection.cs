@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Realtime;
+namespace DistaHilar.Core.Data;
 
 /// <summary>
 /// A live realtime connection, as reported by the service's connection events: a user is online while they have at

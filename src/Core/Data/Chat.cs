@@ -1,8 +1,7 @@
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Chats;
+namespace DistaHilar.Core.Data;
 
 public enum ChatType : short
 {
@@ -14,6 +13,10 @@ public enum ChatType : short
 /// <summary>A dialog (two users), a group, or a channel (owner and admins post, subscribers read).</summary>
 public sealed class Chat
 {
+    /// <summary>Column lengths (the API's limits, <c>ChatRules</c>, are these).</summary>
+    public const int MaxTitle = 128;
+    public const int MaxDescription = 255;
+
     public Guid Id { get; init; }
 
     public ChatType Type { get; init; }
@@ -66,14 +69,14 @@ internal sealed class ChatConfiguration : IEntityTypeConfiguration<Chat>
             "(type = 1) = (dialog_user_low IS NOT NULL AND dialog_user_high IS NOT NULL AND dialog_user_low < dialog_user_high)"));
         chat.HasKey(c => c.Id);
         chat.Property(c => c.Type).HasConversion<short>();
-        chat.Property(c => c.Title).HasMaxLength(ChatRules.MaxTitle);
-        chat.Property(c => c.Description).HasMaxLength(ChatRules.MaxDescription);
+        chat.Property(c => c.Title).HasMaxLength(Chat.MaxTitle);
+        chat.Property(c => c.Description).HasMaxLength(Chat.MaxDescription);
         chat.Property(c => c.AvatarUrl).HasMaxLength(2048);
         chat.Property(c => c.InviteCode).HasMaxLength(64);
         // Join by invite code.
         chat.HasIndex(c => c.InviteCode).IsUnique();
         chat.HasIndex(c => c.AvatarMediaId).HasFilter("avatar_media_id IS NOT NULL");
-        chat.HasOne<Media.MediaAsset>().WithMany().HasForeignKey(c => c.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
+        chat.HasOne<MediaAsset>().WithMany().HasForeignKey(c => c.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
         // One dialog per pair, enforced by the database (two racing creations: one wins, the other finds it).
         chat.HasIndex(c => new { c.DialogUserLow, c.DialogUserHigh }).IsUnique().HasFilter("type = 1");
         chat.HasOne<User>().WithMany().HasForeignKey(c => c.CreatedBy).OnDelete(DeleteBehavior.SetNull);

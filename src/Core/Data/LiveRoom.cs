@@ -1,9 +1,7 @@
-using DistaHilar.Core.Chats;
-using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.LiveRooms;
+namespace DistaHilar.Core.Data;
 
 /// <summary>A live voice room of a group or channel: at most one per chat, while it lasts.</summary>
 public sealed class LiveRoom

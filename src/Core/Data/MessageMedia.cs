@@ -1,8 +1,7 @@
-using DistaHilar.Core.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.Media;
+namespace DistaHilar.Core.Data;
 
 /// <summary>
 /// A medium attached to a message, in the order the sender gave. What makes media visible to others: the members of

@@ -1,4 +1,4 @@
-namespace DistaHilar.Core.Auth;
+namespace DistaHilar.Core.Data;
 
 /// <summary>
 /// One signed-in device: the family of refresh tokens issued to it. Revoking the session ends every token of the

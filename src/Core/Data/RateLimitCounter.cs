@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace DistaHilar.Core.RateLimiting;
+namespace DistaHilar.Core.Data;
 
 /// <summary>A fixed-window counter, shared by every function instance because it lives in PostgreSQL.</summary>
 public sealed class RateLimitCounter

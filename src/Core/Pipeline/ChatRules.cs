@@ -1,10 +1,12 @@
-namespace DistaHilar.Core.Chats;
+using DistaHilar.Core.Data;
+
+namespace DistaHilar.Core.Pipeline;
 
 /// <summary>Who may do what in a chat, and the limits of its fields. Pure, so every rule has a unit test.</summary>
 public static class ChatRules
 {
-    public const int MaxTitle = 128;
-    public const int MaxDescription = 255;
+    public const int MaxTitle = Chat.MaxTitle;
+    public const int MaxDescription = Chat.MaxDescription;
     public const int MaxInitialMembers = 200;
     public const int MaxAddedAtOnce = 100;
 
