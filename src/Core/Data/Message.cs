@@ -82,7 +82,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasOne<User>().WithMany().HasForeignKey(m => m.SenderId).OnDelete(DeleteBehavior.Restrict);
         // History pages (before/after/around), the last message and unread counts: everything walks (chat_id, seq).
         message.HasIndex(m => new { m.ChatId, m.Seq }).IsUnique();
-        // Full-text search reads a generated tsvector column with a GIN index (migration MessageSearch). It is not
+        // Full-text search reads a generated tsvector column with a GIN index (raw SQL in the Baseline migration). It is not
         // mapped, so history pages never carry it; MessageSearch queries it in SQL.
         // Unread counts (UnreadCounts): the few tombstones and mentioning messages after a read pointer.
         message.HasIndex(m => new { m.ChatId, m.Seq }, "ix_messages_tombstones").HasDatabaseName("ix_messages_tombstones").HasFilter("deleted_at IS NOT NULL");

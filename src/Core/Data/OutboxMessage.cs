@@ -82,7 +82,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.Property(m => m.Payload).HasColumnType("jsonb");
         // The dispatcher's scan: due rows, the longest-due first. Handled rows kept for the change log are not in it.
         message.HasIndex(m => new { m.AvailableAt, m.Id }).HasFilter("published_at IS NULL");
-        // Pruning the change log by age. Its read paths index the unmapped tx column (migration ChangeLog).
+        // Pruning the change log by age. Its read paths index the unmapped tx column (raw SQL in the Baseline migration).
         message.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_messages_log_created").HasFilter("logged");
     }
 }

@@ -23,9 +23,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         user.HasIndex(u => u.AvatarMediaId).HasFilter("avatar_media_id IS NOT NULL");
         user.HasOne<MediaAsset>().WithMany().HasForeignKey(u => u.AvatarMediaId).OnDelete(DeleteBehavior.Restrict);
         user.HasIndex(u => u.Phone).IsUnique();
-        // Emails keep the case the user typed; uniqueness and login lookups use lower(email) (see the migration).
+        // Emails keep the case the user typed; uniqueness and login lookups use lower(email) (raw SQL in the Baseline migration).
 
-        // Substring search on usernames and names: trigram GIN indexes (see the migration for the name expression).
+        // Substring search on usernames and names: trigram GIN indexes (the name one is raw SQL in the Baseline migration).
         user.HasIndex(u => u.Username, "ix_users_username_trgm").HasDatabaseName("ix_users_username_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }

@@ -14,7 +14,7 @@ public static partial class MessageRules
     public const int MaxMedia = 10;
     public const int MaxClientMessageId = Message.MaxClientMessageId;
     public const int PreviewLength = 100;
-    public const string SearchConfiguration = "simple"; // the migration MessageSearch and MessageSearch's SQL name it too
+    public const string SearchConfiguration = "simple"; // the Baseline migration and MessageSearch's SQL name it too
     public const int MaxQuery = 256;
     public const int MaxQueryWords = 10;
 

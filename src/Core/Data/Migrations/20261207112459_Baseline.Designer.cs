@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DistaHilar.Core.Data.Migrations
 {
     [DbContext(typeof(DistaHilarDbContext))]
-    [Migration("20261125194217_MediaProcessingAndAttachments")]
-    partial class MediaProcessingAndAttachments
+    [Migration("20261207112459_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -99,11 +99,82 @@ namespace DistaHilar.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sessions");
 
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_sessions_revoked_at")
+                        .HasFilter("revoked_at IS NOT NULL");
+
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_sessions_user_id")
                         .HasFilter("revoked_at IS NULL");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid>("CalleeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("callee_id");
+
+                    b.Property<Guid>("CallerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("caller_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Video")
+                        .HasColumnType("boolean")
+                        .HasColumnName("video");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calls");
+
+                    b.HasIndex("ChatId")
+                        .HasDatabaseName("ix_calls_chat_id");
+
+                    b.HasIndex("CalleeId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_callee_id_created_at");
+
+                    b.HasIndex("CallerId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_caller_id_created_at");
+
+                    b.HasIndex(new[] { "CalleeId" }, "ix_calls_live_callee")
+                        .HasDatabaseName("ix_calls_live_callee")
+                        .HasFilter("status IN (0, 1)");
+
+                    b.HasIndex(new[] { "CallerId" }, "ix_calls_live_caller")
+                        .HasDatabaseName("ix_calls_live_caller")
+                        .HasFilter("status IN (0, 1)");
+
+                    b.ToTable("calls", (string)null);
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
@@ -112,6 +183,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<Guid?>("AvatarMediaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("avatar_media_id");
 
                     b.Property<string>("AvatarUrl")
                         .HasMaxLength(2048)
@@ -179,6 +254,10 @@ namespace DistaHilar.Core.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_chats");
+
+                    b.HasIndex("AvatarMediaId")
+                        .HasDatabaseName("ix_chats_avatar_media_id")
+                        .HasFilter("avatar_media_id IS NOT NULL");
 
                     b.HasIndex("CreatedBy")
                         .HasDatabaseName("ix_chats_created_by");
@@ -366,6 +445,64 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasDatabaseName("ix_folder_chats_chat_id");
 
                     b.ToTable("folder_chats", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("HandRaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hand_raised_at");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_at");
+
+                    b.Property<bool>("Muted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("muted");
+
+                    b.Property<short>("Role")
+                        .HasColumnType("smallint")
+                        .HasColumnName("role");
+
+                    b.HasKey("ChatId", "UserId")
+                        .HasName("pk_live_participants");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_live_participants_user_id");
+
+                    b.ToTable("live_participants", (string)null);
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+                {
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("host_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("ChatId")
+                        .HasName("pk_live_rooms");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_live_rooms_host_id");
+
+                    b.ToTable("live_rooms", (string)null);
                 });
 
             modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>
@@ -603,6 +740,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
 
+                    b.Property<string>("Service")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("service");
+
                     b.Property<string>("Text")
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)")
@@ -779,12 +920,19 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("connected_at");
 
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.HasKey("ConnectionId")
                         .HasName("pk_user_connections");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_user_connections_session_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_user_connections_user_id");
@@ -798,6 +946,10 @@ namespace DistaHilar.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<Guid?>("AvatarMediaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("avatar_media_id");
 
                     b.Property<string>("AvatarUrl")
                         .HasMaxLength(2048)
@@ -874,6 +1026,10 @@ namespace DistaHilar.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_users");
 
+                    b.HasIndex("AvatarMediaId")
+                        .HasDatabaseName("ix_users_avatar_media_id")
+                        .HasFilter("avatar_media_id IS NOT NULL");
+
                     b.HasIndex("Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_users_phone");
@@ -911,8 +1067,38 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_sessions_users_user_id");
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CalleeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_users_callee_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CallerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_users_caller_id");
+
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calls_chats_chat_id");
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
                 {
+                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                        .WithMany()
+                        .HasForeignKey("AvatarMediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_chats_media_avatar_media_id");
+
                     b.HasOne("DistaHilar.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedBy")
@@ -1016,6 +1202,40 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_folder_chats_folders_folder_id");
                 });
 
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+                {
+                    b.HasOne("DistaHilar.Core.LiveRooms.LiveRoom", null)
+                        .WithMany()
+                        .HasForeignKey("ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_participants_live_rooms_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_participants_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                        .WithOne()
+                        .HasForeignKey("DistaHilar.Core.LiveRooms.LiveRoom", "ChatId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_rooms_chats_chat_id");
+
+                    b.HasOne("DistaHilar.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_live_rooms_users_host_id");
+                });
+
             modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>
                 {
                     b.HasOne("DistaHilar.Core.Users.User", null)
@@ -1110,12 +1330,28 @@ namespace DistaHilar.Core.Data.Migrations
 
             modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
                 {
+                    b.HasOne("DistaHilar.Core.Auth.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_connections_sessions_session_id");
+
                     b.HasOne("DistaHilar.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_connections_users_user_id");
+                });
+
+            modelBuilder.Entity("DistaHilar.Core.Users.User", b =>
+                {
+                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                        .WithMany()
+                        .HasForeignKey("AvatarMediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_users_media_avatar_media_id");
                 });
 #pragma warning restore 612, 618
         }
