@@ -23,7 +23,7 @@ namespace DistaHilar.Core.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("DistaHilar.Core.Auth.RefreshToken", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.RefreshToken", b =>
                 {
                     b.Property<byte[]>("Hash")
                         .HasColumnType("bytea")
@@ -50,7 +50,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Auth.Session", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -107,7 +107,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.PhoneCall", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -174,7 +174,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("calls", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Chat", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -283,7 +283,7 @@ namespace DistaHilar.Core.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.ChatBan", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.ChatBan", b =>
                 {
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uuid")
@@ -313,7 +313,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("chat_bans", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.ChatMember", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.ChatMember", b =>
                 {
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uuid")
@@ -359,7 +359,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("chat_members", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Contacts.Contact", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Contact", b =>
                 {
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid")
@@ -390,7 +390,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("contacts", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Folders.Folder", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Folder", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -425,7 +425,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("folders", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Folders.FolderChat", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.FolderChat", b =>
                 {
                     b.Property<Guid>("FolderId")
                         .HasColumnType("uuid")
@@ -444,7 +444,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("folder_chats", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.LiveParticipant", b =>
                 {
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uuid")
@@ -479,7 +479,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("live_participants", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.LiveRoom", b =>
                 {
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uuid")
@@ -502,7 +502,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("live_rooms", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MediaAsset", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -611,7 +611,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("media", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Media.MessageMedia", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MessageMedia", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid")
@@ -634,7 +634,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("message_media", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.HiddenMessage", b =>
                 {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
@@ -660,7 +660,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("hidden_messages", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.Message", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Message", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -772,7 +772,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("messages", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.MessageReaction", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MessageReaction", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid")
@@ -811,7 +811,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("message_reactions", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.RateLimiting.RateLimitCounter", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.RateLimitCounter", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(300)
@@ -835,7 +835,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("rate_limit_counters", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Realtime.OutboxMessage", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -906,7 +906,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.UserConnection", b =>
                 {
                     b.Property<string>("ConnectionId")
                         .HasMaxLength(128)
@@ -937,7 +937,7 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("user_connections", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Users.User", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1044,9 +1044,9 @@ namespace DistaHilar.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Auth.RefreshToken", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.RefreshToken", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Auth.Session", null)
+                    b.HasOne("DistaHilar.Core.Data.Session", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1054,9 +1054,9 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_refresh_tokens_sessions_session_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Auth.Session", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Session", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1064,23 +1064,23 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_sessions_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Calls.PhoneCall", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.PhoneCall", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("CalleeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_calls_users_callee_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("CallerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_calls_users_caller_id");
 
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1088,49 +1088,49 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_calls_chats_chat_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.Chat", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Chat", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                    b.HasOne("DistaHilar.Core.Data.MediaAsset", null)
                         .WithMany()
                         .HasForeignKey("AvatarMediaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_chats_media_avatar_media_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedBy")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_chats_users_created_by");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("DialogUserHigh")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_chats_users_dialog_user_high");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("DialogUserLow")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_chats_users_dialog_user_low");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.ChatBan", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.ChatBan", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("BannedBy")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_chat_bans_users_banned_by");
 
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_chat_bans_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1138,16 +1138,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_chat_bans_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Chats.ChatMember", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.ChatMember", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_chat_members_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1155,16 +1155,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_chat_members_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Contacts.Contact", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Contact", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contacts_users_contact_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1172,9 +1172,9 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_contacts_users_owner_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Folders.Folder", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Folder", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1182,16 +1182,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_folders_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Folders.FolderChat", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.FolderChat", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_folder_chats_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Folders.Folder", null)
+                    b.HasOne("DistaHilar.Core.Data.Folder", null)
                         .WithMany()
                         .HasForeignKey("FolderId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1199,16 +1199,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_folder_chats_folders_folder_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveParticipant", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.LiveParticipant", b =>
                 {
-                    b.HasOne("DistaHilar.Core.LiveRooms.LiveRoom", null)
+                    b.HasOne("DistaHilar.Core.Data.LiveRoom", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_live_participants_live_rooms_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1216,16 +1216,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_live_participants_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.LiveRooms.LiveRoom", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.LiveRoom", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithOne()
-                        .HasForeignKey("DistaHilar.Core.LiveRooms.LiveRoom", "ChatId")
+                        .HasForeignKey("DistaHilar.Core.Data.LiveRoom", "ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_live_rooms_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1233,9 +1233,9 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_live_rooms_users_host_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Media.MediaAsset", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MediaAsset", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1243,16 +1243,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_media_users_owner_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Media.MessageMedia", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MessageMedia", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                    b.HasOne("DistaHilar.Core.Data.MediaAsset", null)
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_message_media_media_media_id");
 
-                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                    b.HasOne("DistaHilar.Core.Data.Message", null)
                         .WithMany()
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1260,23 +1260,23 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_message_media_messages_message_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.HiddenMessage", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.HiddenMessage", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hidden_messages_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                    b.HasOne("DistaHilar.Core.Data.Message", null)
                         .WithMany()
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hidden_messages_messages_message_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1284,16 +1284,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_hidden_messages_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.Message", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.Message", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_messages_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("SenderId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1301,23 +1301,23 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_messages_users_sender_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Messages.MessageReaction", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.MessageReaction", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Chats.Chat", null)
+                    b.HasOne("DistaHilar.Core.Data.Chat", null)
                         .WithMany()
                         .HasForeignKey("ChatId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_message_reactions_chats_chat_id");
 
-                    b.HasOne("DistaHilar.Core.Messages.Message", null)
+                    b.HasOne("DistaHilar.Core.Data.Message", null)
                         .WithMany()
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_message_reactions_messages_message_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1325,16 +1325,16 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_message_reactions_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Realtime.UserConnection", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.UserConnection", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Auth.Session", null)
+                    b.HasOne("DistaHilar.Core.Data.Session", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_connections_sessions_session_id");
 
-                    b.HasOne("DistaHilar.Core.Users.User", null)
+                    b.HasOne("DistaHilar.Core.Data.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1342,9 +1342,9 @@ namespace DistaHilar.Core.Data.Migrations
                         .HasConstraintName("fk_user_connections_users_user_id");
                 });
 
-            modelBuilder.Entity("DistaHilar.Core.Users.User", b =>
+            modelBuilder.Entity("DistaHilar.Core.Data.User", b =>
                 {
-                    b.HasOne("DistaHilar.Core.Media.MediaAsset", null)
+                    b.HasOne("DistaHilar.Core.Data.MediaAsset", null)
                         .WithMany()
                         .HasForeignKey("AvatarMediaId")
                         .OnDelete(DeleteBehavior.Restrict)
