@@ -88,6 +88,8 @@ public static class DistaHilarServices
         services.AddScoped<FolderService>();
         services.AddScoped<SendStatement>();
         services.AddScoped<ServiceMessages>();
+        services.AddScoped<MessageViews>();
+        services.AddScoped<UnreadCounts>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
         services.AddScoped<MessageForwards>();
@@ -112,6 +114,7 @@ public static class DistaHilarServices
             services.AddSingleton<IMediaStore, BlobMediaStore>();
         }
 
+        services.AddScoped<AvatarImages>();
         services.AddScoped<MediaService>();
         services.AddSingleton<Ffmpeg>();
         services.AddScoped<MediaNotifier>();
@@ -123,6 +126,7 @@ public static class DistaHilarServices
         services.AddScoped<CallSignals>();
         services.AddScoped<IHubMethod>(sp => sp.GetRequiredService<CallSignals>());
         services.AddScoped<CallDisconnects>();
+        services.AddScoped<LiveRoomRoster>();
         services.AddScoped<LiveRoomService>();
         services.AddScoped<LiveSignals>();
         services.AddScoped<IHubMethod>(sp => sp.GetRequiredService<LiveSignals>());

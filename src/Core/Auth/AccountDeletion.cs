@@ -11,6 +11,7 @@ namespace DistaHilar.Core.Auth;
 /// <summary><c>DELETE /api/users/me</c>: the account ends, with the password as proof.</summary>
 public sealed class AccountDeletion(
     DistaHilarDbContext db,
+    AvatarImages avatars,
     AuthService auth,
     SessionEnding sessions,
     IEnumerable<IAccountDeletionStep> steps,
@@ -64,7 +65,7 @@ public sealed class AccountDeletion(
                 user.LastSeenAt = null;
                 user.DeletedAt = now;
                 await db.SaveChangesAsync(ct);
-                await AvatarImages.ReplacedAsync(db, avatar, null, now, ct);
+                await avatars.ReplacedAsync(avatar, null, now, ct);
                 await sessions.EndAsync(new SessionSelection(user.Id), "account_deleted", ct);
                 await db.Contacts.Where(c => c.OwnerId == user.Id || c.ContactId == user.Id).ExecuteDeleteAsync(ct);
                 foreach (var step in steps)

@@ -1,5 +1,6 @@
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Messages;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed record ChatListItem(
 /// newest messages and the unread counts.
 /// Dialogs I deleted for myself stay out until there is activity after that.
 /// </summary>
-public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
+public sealed class ChatList(DistaHilarDbContext db, UnreadCounts unreadCounts, TimeProvider time)
 {
     public async Task<Result<Page<ChatListItem>>> ListAsync(Caller caller, Guid? folderId, PageRequest page, CancellationToken ct)
     {
@@ -107,7 +108,7 @@ public sealed class ChatList(DistaHilarDbContext db, TimeProvider time)
                     """)
                 .AsNoTracking()
                 .ToDictionaryAsync(m => m.ChatId, ct);
-        var unread = await Messages.UnreadCounts.ForAsync(db, me, rows.Select(r => new Messages.UnreadCounts.Chat(r.Chat.Id, r.Me.ReadSeq, r.Chat.LastMessageSeq)).ToList(), ct);
+        var unread = await unreadCounts.ForAsync(me, rows.Select(r => new Messages.UnreadCounts.Chat(r.Chat.Id, r.Me.ReadSeq, r.Chat.LastMessageSeq)).ToList(), ct);
 
         return rows.Select(r =>
         {

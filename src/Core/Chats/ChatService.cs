@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.LiveRooms;
+using DistaHilar.Core.Media;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
@@ -16,6 +18,9 @@ namespace DistaHilar.Core.Chats;
 /// </summary>
 public sealed class ChatService(
     DistaHilarDbContext db,
+    MediaCleanup mediaCleanup,
+    AvatarImages avatars,
+    LiveRoomRoster roster,
     ChatAccess access,
     WritePipeline pipeline,
     RealtimeEvents events,
@@ -184,7 +189,7 @@ public sealed class ChatService(
                 chat.IsPublic = request.IsPublic ?? chat.IsPublic;
                 chat.UpdatedAt = time.GetUtcNow();
                 await db.SaveChangesAsync(ct);
-                await Media.AvatarImages.ReplacedAsync(db, replacedAvatar, null, chat.UpdatedAt, ct);
+                await avatars.ReplacedAsync(replacedAvatar, null, chat.UpdatedAt, ct);
                 return await AnnounceUpdateAsync(caller, write, ct);
             },
             ct,
@@ -198,7 +203,7 @@ public sealed class ChatService(
         Data.MediaAsset? image = null;
         if (request is not null)
         {
-            var usable = await Media.AvatarImages.UsableAsync(db, caller.UserId, request, ct);
+            var usable = await avatars.UsableAsync(caller.UserId, request, ct);
             if (!usable.IsSuccess)
             {
                 return usable.Problem;
@@ -218,7 +223,7 @@ public sealed class ChatService(
                 chat.AvatarUrl = image is null ? null : Media.AvatarImages.Url(image);
                 chat.UpdatedAt = time.GetUtcNow();
                 await db.SaveChangesAsync(ct);
-                await Media.AvatarImages.ReplacedAsync(db, previous, image?.Id, chat.UpdatedAt, ct);
+                await avatars.ReplacedAsync(previous, image?.Id, chat.UpdatedAt, ct);
                 return await AnnounceUpdateAsync(caller, write, ct);
             },
             ct,
@@ -268,7 +273,7 @@ public sealed class ChatService(
         await events.LogForMembersAsync(events.ToChat(chat.Id, seq, ChatEvents.Deleted, new ChatDeleted(chat.Id, true)), ct);
         // Members stay in the service's group until their ttl ends: nothing is sent to a deleted chat's group
         // again, and calling the service once per member of a big channel would make deletion slow and fragile.
-        await Media.MediaCleanup.ReleaseChatAsync(db, chat.Id, time.GetUtcNow(), ct);
+        await mediaCleanup.ReleaseChatAsync(chat.Id, time.GetUtcNow(), ct);
         db.Chats.Remove(chat);
     }
 
@@ -390,7 +395,7 @@ public sealed class ChatService(
 
         await db.SaveChangesAsync(ct);
         // Out of the chat, out of its live room (a host hands it on).
-        await LiveRooms.LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chat.Id, member.UserId, ct);
+        await roster.RemoveAndAnnounceAsync(chat.Id, member.UserId, ct);
     }
 
     /// <summary>

@@ -9,13 +9,13 @@ namespace DistaHilar.Core.LiveRooms;
 /// Who is in a chat's live room, read and changed inside the caller's transaction (which holds the chat row's lock):
 /// shared by the room's own routes, leaving or being removed from the chat, and the disconnect grace.
 /// </summary>
-public static class LiveRoomRoster
+public sealed class LiveRoomRoster(DistaHilarDbContext db, RealtimeEvents events)
 {
     /// <summary>
     /// Takes the user out of the chat's room; a host leaving hands it to the longest-present speaker, else listener,
     /// else ends it. False when they were not in it (nothing changed).
     /// </summary>
-    public static async Task<bool> RemoveAsync(DistaHilarDbContext db, Guid chatId, Guid userId, CancellationToken ct)
+    public async Task<bool> RemoveAsync(Guid chatId, Guid userId, CancellationToken ct)
     {
         var leaving = await db.LiveParticipants.FirstOrDefaultAsync(p => p.ChatId == chatId && p.UserId == userId, ct);
         if (leaving is null)
@@ -31,7 +31,7 @@ public static class LiveRoomRoster
             if (next is null)
             {
                 await db.SaveChangesAsync(ct);
-                await EndAsync(db, chatId, ct);
+                await EndAsync(chatId, ct);
                 return true;
             }
 
@@ -48,9 +48,9 @@ public static class LiveRoomRoster
     /// Records <c>live.state</c> (the whole state) for the chat's members with the chat's next seq, inside the caller's
     /// transaction, and returns that state.
     /// </summary>
-    public static async Task<LiveState> AnnounceAsync(DistaHilarDbContext db, RealtimeEvents events, Guid chatId, CancellationToken ct)
+    public async Task<LiveState> AnnounceAsync(Guid chatId, CancellationToken ct)
     {
-        var state = await StateAsync(db, chatId, ct);
+        var state = await StateAsync(chatId, ct);
         var (seq, _) = await db.NextSeqAsync(chatId, 0, ct);
         events.ToChat(chatId, seq, LiveRoomService.Event, state);
         await db.SaveChangesAsync(ct);
@@ -58,15 +58,15 @@ public static class LiveRoomRoster
     }
 
     /// <summary><see cref="RemoveAsync"/>, and <see cref="AnnounceAsync"/> when the room changed.</summary>
-    public static async Task RemoveAndAnnounceAsync(DistaHilarDbContext db, RealtimeEvents events, Guid chatId, Guid userId, CancellationToken ct)
+    public async Task RemoveAndAnnounceAsync(Guid chatId, Guid userId, CancellationToken ct)
     {
-        if (await RemoveAsync(db, chatId, userId, ct))
+        if (await RemoveAsync(chatId, userId, ct))
         {
-            await AnnounceAsync(db, events, chatId, ct);
+            await AnnounceAsync(chatId, ct);
         }
     }
 
-    public static async Task EndAsync(DistaHilarDbContext db, Guid chatId, CancellationToken ct)
+    public async Task EndAsync(Guid chatId, CancellationToken ct)
     {
         await db.LiveParticipants.Where(p => p.ChatId == chatId).ExecuteDeleteAsync(ct);
         await db.LiveRooms.Where(r => r.ChatId == chatId).ExecuteDeleteAsync(ct);
@@ -76,7 +76,7 @@ public static class LiveRoomRoster
         }
     }
 
-    public static async Task<LiveState> StateAsync(DistaHilarDbContext db, Guid chatId, CancellationToken ct)
+    public async Task<LiveState> StateAsync(Guid chatId, CancellationToken ct)
     {
         var room = await db.LiveRooms.AsNoTracking().FirstOrDefaultAsync(r => r.ChatId == chatId, ct);
         if (room is null)

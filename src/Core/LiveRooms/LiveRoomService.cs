@@ -13,7 +13,7 @@ namespace DistaHilar.Core.LiveRooms;
 /// serialise per room, and commits with a <c>live.state</c> (the whole state) to the chat's members.
 /// Moderating (speakers, muting others) is for the host and the chat's owner, admins and moderators.
 /// </summary>
-public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, TimeProvider time)
+public sealed class LiveRoomService(DistaHilarDbContext db, LiveRoomRoster roster, ChatAccess access, WritePipeline pipeline, TimeProvider time)
 {
     public const string Event = "live.state";
 
@@ -27,7 +27,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, W
             return Problem.NotFound("The chat");
         }
 
-        return await LiveRoomRoster.StateAsync(db, chatId, ct);
+        return await roster.StateAsync(chatId, ct);
     }
 
     /// <summary>The owner, an admin or a moderator starts the room and hosts it.</summary>
@@ -61,7 +61,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, W
             return Problem.Forbidden("Only the host, the owner and admins stop a live room.");
         }
 
-        await LiveRoomRoster.EndAsync(db, chat.Id, ct);
+        await roster.EndAsync(chat.Id, ct);
         return null;
     }, ct);
 
@@ -78,7 +78,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, W
 
     /// <summary>Leaves; a host leaving hands the room to a speaker, else a listener (longest there first), else ends it.</summary>
     public Task<Result<LiveState>> LeaveAsync(Caller caller, Guid chatId, CancellationToken ct) => ChangeAsync(caller, chatId, needsRoom: true, async (chat, me, room, now) =>
-        await LiveRoomRoster.RemoveAsync(db, chat.Id, me.UserId, ct) ? null : Problem.NotFound("Your place in the live room"), ct);
+        await roster.RemoveAsync(chat.Id, me.UserId, ct) ? null : Problem.NotFound("Your place in the live room"), ct);
 
     /// <summary>A listener raises (or lowers) their hand; hands wait in the order they went up.</summary>
     public Task<Result<LiveState>> RaiseHandAsync(Caller caller, Guid chatId, bool raised, CancellationToken ct) => ChangeAsync(caller, chatId, needsRoom: true, async (chat, me, room, now) =>
@@ -168,7 +168,7 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, W
         {
             await pipeline.AnyChatAsync<Done>(userId, chatId, async write =>
             {
-                await LiveRoomRoster.RemoveAndAnnounceAsync(db, events, chatId, userId, ct);
+                await roster.RemoveAndAnnounceAsync(chatId, userId, ct);
                 return Done.Value;
             }, ct);
         }
@@ -191,6 +191,6 @@ public sealed class LiveRoomService(DistaHilarDbContext db, ChatAccess access, W
             }
 
             await db.SaveChangesAsync(ct);
-            return await LiveRoomRoster.AnnounceAsync(db, events, chatId, ct);
+            return await roster.AnnounceAsync(chatId, ct);
         }, ct);
 }

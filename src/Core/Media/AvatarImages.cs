@@ -16,12 +16,12 @@ public sealed record SetAvatarRequest(Guid? MediaId)
 /// is <c>/api/avatars/{key}</c> with the image's random storage key, which answers with a redirect to a short-lived
 /// read URL, for anyone, only while the image is someone's avatar.
 /// </summary>
-public static class AvatarImages
+public sealed class AvatarImages(DistaHilarDbContext db, IMediaStore store, MediaCleanup mediaCleanup)
 {
     public const string UrlPrefix = "/api/avatars/";
 
     /// <summary>An image of the caller's that finished processing; 422 while it is still processing.</summary>
-    public static async Task<Result<MediaAsset>> UsableAsync(DistaHilarDbContext db, Guid ownerId, SetAvatarRequest request, CancellationToken ct)
+    public async Task<Result<MediaAsset>> UsableAsync(Guid ownerId, SetAvatarRequest request, CancellationToken ct)
     {
         if (request.Validate() is { } invalid)
         {
@@ -42,16 +42,16 @@ public static class AvatarImages
     /// After a profile's or chat's avatar changed from <paramref name="previous"/> to <paramref name="next"/> (in the
     /// same transaction): the new image is kept while it is an avatar, the old one left to the cleanup unless still used.
     /// </summary>
-    public static async Task ReplacedAsync(DistaHilarDbContext db, Guid? previous, Guid? next, DateTimeOffset now, CancellationToken ct)
+    public async Task ReplacedAsync(Guid? previous, Guid? next, DateTimeOffset now, CancellationToken ct)
     {
         if (next is { } image)
         {
-            await MediaCleanup.ClaimAsync(db, [image], ct);
+            await mediaCleanup.ClaimAsync([image], ct);
         }
 
         if (previous is { } old && old != next)
         {
-            await MediaCleanup.ReleaseAsync(db, old, now, ct);
+            await mediaCleanup.ReleaseAsync(old, now, ct);
         }
     }
 
@@ -62,7 +62,7 @@ public static class AvatarImages
     }
 
     /// <summary>Where <c>GET /api/avatars/{key}</c> redirects: the 320 px thumbnail, or the image itself with <paramref name="full"/>.</summary>
-    public static async Task<Result<Uri>> ResolveAsync(DistaHilarDbContext db, IMediaStore store, string key, bool full, CancellationToken ct)
+    public async Task<Result<Uri>> ResolveAsync(string key, bool full, CancellationToken ct)
     {
         if (key.Length is 0 or > 64 || !key.All(char.IsAsciiHexDigitLower))
         {

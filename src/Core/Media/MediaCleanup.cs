@@ -89,28 +89,28 @@ public sealed class MediaCleanup(DistaHilarDbContext db, WritePipeline pipeline,
     }
 
     /// <summary>Attaching media makes them permanent while a live message uses them.</summary>
-    public static Task ClaimAsync(DistaHilarDbContext db, IReadOnlyCollection<Guid> mediaIds, CancellationToken ct) =>
+    public Task ClaimAsync(IReadOnlyCollection<Guid> mediaIds, CancellationToken ct) =>
         db.Media.Where(m => mediaIds.Contains(m.Id) && m.RemovableAfter != null).ExecuteUpdateAsync(m => m.SetProperty(x => x.RemovableAfter, (DateTimeOffset?)null), ct);
 
     /// <summary>
     /// After messages were deleted for everyone (in the same transaction): their media that nothing else uses become
     /// removable now.
     /// </summary>
-    public static Task ReleaseMessagesAsync(DistaHilarDbContext db, Guid[] messageIds, DateTimeOffset now, CancellationToken ct) =>
+    public Task ReleaseMessagesAsync(Guid[] messageIds, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync(
             $"UPDATE media SET removable_after = {{0}} WHERE id IN (SELECT media_id FROM message_media WHERE message_id = ANY({{1}})) AND NOT {InUse}",
             [now, messageIds],
             ct);
 
     /// <summary>After an avatar was replaced or removed (in the same transaction): the old image, unless used elsewhere.</summary>
-    public static Task ReleaseAsync(DistaHilarDbContext db, Guid mediaId, DateTimeOffset now, CancellationToken ct) =>
+    public Task ReleaseAsync(Guid mediaId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync($"UPDATE media SET removable_after = {{0}} WHERE id = {{1}} AND NOT {InUse}", [now, mediaId], ct);
 
     /// <summary>
     /// Before a chat is deleted (its messages and avatar go with it): its media that nothing outside the chat uses
     /// become removable.
     /// </summary>
-    public static Task ReleaseChatAsync(DistaHilarDbContext db, Guid chatId, DateTimeOffset now, CancellationToken ct) =>
+    public Task ReleaseChatAsync(Guid chatId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync(
             $"""
             UPDATE media SET removable_after = {now}

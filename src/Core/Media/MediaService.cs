@@ -13,7 +13,7 @@ namespace DistaHilar.Core.Media;
 /// Direct uploads: the client declares a file and gets a write-only URL for it, uploads to storage, then says it is
 /// complete, which checks what arrived and queues processing (<see cref="Queue"/>, <see cref="MediaProcessor"/>).
 /// </summary>
-public sealed class MediaService(DistaHilarDbContext db, WritePipeline pipeline, IMediaStore store, QueueSender queues, UserLimits limits, IOptions<MediaOptions> options, TimeProvider time)
+public sealed class MediaService(DistaHilarDbContext db, AvatarImages avatars, WritePipeline pipeline, IMediaStore store, QueueSender queues, UserLimits limits, IOptions<MediaOptions> options, TimeProvider time)
 {
     public const string Queue = "media-processing";
 
@@ -208,7 +208,7 @@ public sealed class MediaService(DistaHilarDbContext db, WritePipeline pipeline,
     }
 
     /// <summary>Where a public avatar link points now (<see cref="AvatarImages"/>).</summary>
-    public Task<Result<Uri>> AvatarAsync(string key, bool full, CancellationToken ct) => AvatarImages.ResolveAsync(db, store, key, full, ct);
+    public Task<Result<Uri>> AvatarAsync(string key, bool full, CancellationToken ct) => avatars.ResolveAsync(key, full, ct);
 
     /// <summary>
     /// Records <paramref name="media"/> if its owner's media with it stay within the storage quota, else a 413 and

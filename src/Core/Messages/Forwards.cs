@@ -13,7 +13,7 @@ namespace DistaHilar.Core.Messages;
 /// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
 /// original. Every id is checked, and all copies are made or none.
 /// </summary>
-public sealed class MessageForwards(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, IMediaStore store, UserLimits limits, TimeProvider time)
+public sealed class MessageForwards(DistaHilarDbContext db, MediaCleanup mediaCleanup, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, MessageViews messageViews, UserLimits limits, TimeProvider time)
 {
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
@@ -73,10 +73,10 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatAccess access, W
                     return ChatAccess.Visible(chat, member) ?? Problem.Forbidden("Only the owner and admins post in a channel.");
                 }
 
-                var media = await MessageAttachments.ForAsync(db, store, originals, ct);
+                var media = await messageViews.AttachmentsAsync(originals, ct);
                 if (media.Count > 0)
                 {
-                    await MediaCleanup.ClaimAsync(db, media.Values.SelectMany(v => v.Select(m => m.Id)).Distinct().ToList(), ct);
+                    await mediaCleanup.ClaimAsync(media.Values.SelectMany(v => v.Select(m => m.Id)).Distinct().ToList(), ct);
                 }
 
                 return (Copy(source, originals, chatId, me, request.ClientMessageId, lastSeq, lastEventSeq, chatType, now, media), true);
@@ -110,11 +110,11 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatAccess access, W
         {
             if (media.TryGetValue(originals[i].Id, out var attached))
             {
-                db.MessageMedia.AddRange(MessageAttachments.Rows(copies[i].Id, attached.Select(a => a.Id)));
+                db.MessageMedia.AddRange(MessageViews.Rows(copies[i].Id, attached.Select(a => a.Id)));
             }
         }
 
-        var views = copies.Select((c, i) => MessageService.View(c, null, media: media.GetValueOrDefault(originals[i].Id)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
+        var views = copies.Select((c, i) => MessageViews.View(c, null, media: media.GetValueOrDefault(originals[i].Id)) with { ReadByPeer = chatType == ChatType.Dialog ? false : null }).ToList();
         for (var i = 0; i < views.Count; i++)
         {
             events.ToChat(chatId, lastEventSeq - views.Count + 1 + i, MessageService.Created, views[i]);
@@ -135,7 +135,7 @@ public sealed class MessageForwards(DistaHilarDbContext db, ChatAccess access, W
             return null;
         }
 
-        var media = await MessageAttachments.ForAsync(db, store, copies, ct);
-        return copies.Select(c => MessageService.View(c, null, media: media.GetValueOrDefault(c.Id))).ToList();
+        var media = await messageViews.AttachmentsAsync(copies, ct);
+        return copies.Select(c => MessageViews.View(c, null, media: media.GetValueOrDefault(c.Id))).ToList();
     }
 }

@@ -10,7 +10,7 @@ namespace DistaHilar.Core.Messages;
 /// Editing and deleting messages. Deleting checks every id of a batch before it writes anything: one id that is
 /// unknown, of another chat, or not the caller's to delete refuses the whole batch.
 /// </summary>
-public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline, IMediaStore store, TimeProvider time)
+public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline, MediaCleanup mediaCleanup, MessageViews messageViews, TimeProvider time)
 {
     public const string Updated = "message.updated";
     public const string Deleted = "messages.deleted";
@@ -54,7 +54,7 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
 
             message.Text = request.Text;
             message.EditedAt = time.GetUtcNow();
-            var view = await MessageService.ViewAsync(db, store, message, ct);
+            var view = await messageViews.OneAsync(message, ct);
             await write.AnnounceAsync(Updated, view, ct);
             return view;
         }, ct);
@@ -104,7 +104,7 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
             if (messages.Any(m => m.MediaCount > 0))
             {
                 await db.SaveChangesAsync(ct);
-                await MediaCleanup.ReleaseMessagesAsync(db, messages.Where(m => m.MediaCount > 0).Select(m => m.Id).ToArray(), now, ct);
+                await mediaCleanup.ReleaseMessagesAsync(messages.Where(m => m.MediaCount > 0).Select(m => m.Id).ToArray(), now, ct);
             }
 
             await write.AnnounceAsync(Deleted, new MessagesDeleted(chatId, ids, true), ct);
@@ -127,7 +127,7 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
             {
                 message.PinnedAt = pinned ? time.GetUtcNow() : null;
                 message.PinnedBy = pinned ? caller.UserId : null;
-                await write.AnnounceAsync(Updated, await MessageService.ViewAsync(db, store, message, ct), ct);
+                await write.AnnounceAsync(Updated, await messageViews.OneAsync(message, ct), ct);
             }
 
             return Done.Value;

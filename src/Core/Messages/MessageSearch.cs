@@ -13,7 +13,7 @@ namespace DistaHilar.Core.Messages;
 /// id (time-ordered UUIDv7). In one chat the caller can read; or across the chats they are a member of now — never a
 /// chat they left or were removed from. Deleted messages and those deleted "for me" are never found.
 /// </summary>
-public sealed class MessageSearch(DistaHilarDbContext db, ChatAccess access, IMediaStore store, UserLimits limits)
+public sealed class MessageSearch(DistaHilarDbContext db, ChatAccess access, MessageViews messageViews, UserLimits limits)
 {
     public async Task<Result<Page<MessageView>>> InChatAsync(Caller caller, Guid chatId, string? q, PageRequest page, CancellationToken ct)
     {
@@ -90,7 +90,7 @@ public sealed class MessageSearch(DistaHilarDbContext db, ChatAccess access, IMe
         var pageIds = found.Take(page.Limit).ToList();
         var messages = await db.Messages.AsNoTracking().Where(m => pageIds.Contains(m.Id)).OrderByDescending(m => m.Id).ToListAsync(ct);
         var next = found.Count > page.Limit ? Cursor.Encode(new SearchCursor(pageIds[^1])) : null;
-        return new Page<MessageView>(await MessageService.ViewsAsync(db, store, messages, caller.UserId, ct), next);
+        return new Page<MessageView>(await messageViews.PageAsync(messages, caller.UserId, ct), next);
     }
 
     private sealed record SearchCursor(Guid Before);

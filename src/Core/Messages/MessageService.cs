@@ -15,7 +15,7 @@ namespace DistaHilar.Core.Messages;
 /// text send is one round trip to the database (<see cref="SendStatement"/>); a reply or attachments add one read
 /// before it, outside the chat row's lock.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, SendStatement send, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ReadEventSender readEvents, IMediaStore store, UserLimits limits, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCounts, SendStatement send, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ReadEventSender readEvents, MessageViews messageViews, UserLimits limits, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -37,7 +37,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
 
         // Read first only for what the answer and the event show (attachments' views, the reply's preview); the
         // statement checks both again as it writes. A plain text send is the statement alone: one round trip.
-        var media = request.HasMedia ? await MessageAttachments.AttachableAsync(db, caller.UserId, request.MediaIds!, ct) : [];
+        var media = request.HasMedia ? await messageViews.AttachableAsync(caller.UserId, request.MediaIds!, ct) : [];
         if (media is null)
         {
             return await ExistingAsync(caller, chatId, request.ClientMessageId!, ct) is { } retried
@@ -60,7 +60,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             MediaCount = (short)media.Count,
             CreatedAt = now,
         };
-        var view = View(message, replyTo, media: await MessageAttachments.ViewsAsync(store, media, ct));
+        var view = MessageViews.View(message, replyTo, media: await messageViews.MediaAsync(media, ct));
         var created = events.PrepareToChat(chatId, Created, view);
         var outcome = await send.RunAsync(
             new NewMessage(message.Id, chatId, caller.UserId, request.ClientMessageId!, request.Text, request.ReplyToId, [.. MessageRules.MentionedUsernames(request.Text)], [.. media.Select(m => m.Id)], now),
@@ -162,7 +162,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
         }
 
         var next = older ? Cursor.Encode(new HistoryCursor(page[^1].Seq)) : null;
-        var views = await ViewsAsync(db, store, page, me, ct);
+        var views = await messageViews.PageAsync(page, me, ct);
         if (chat.Type != ChatType.Dialog || views.Count == 0)
         {
             return new Page<MessageView>(views, next);
@@ -170,18 +170,6 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
 
         var peerRead = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId != me).Select(m => (long?)m.ReadSeq).FirstOrDefaultAsync(ct) ?? 0;
         return new Page<MessageView>(views.Select(v => v with { ReadByPeer = v.Seq <= peerRead }).ToList(), next);
-    }
-
-    /// <summary>A page of messages as the viewer sees them: reply previews, reactions and media in one query each, never per message.</summary>
-    internal static async Task<List<MessageView>> ViewsAsync(DistaHilarDbContext db, IMediaStore store, List<Message> page, Guid viewerId, CancellationToken ct)
-    {
-        var replyIds = page.Where(m => m.ReplyToId is not null).Select(m => m.ReplyToId!.Value).Distinct().ToList();
-        var replies = replyIds.Count == 0
-            ? new Dictionary<Guid, Message>()
-            : await db.Messages.AsNoTracking().Where(m => replyIds.Contains(m.Id) && m.DeletedAt == null).ToDictionaryAsync(m => m.Id, ct);
-        var reactions = await ReactionService.CountsAsync(db, page.Select(m => m.Id).ToList(), viewerId, ct);
-        var media = await MessageAttachments.ForAsync(db, store, page, ct);
-        return page.Select(m => View(m, m.ReplyToId is { } r ? replies.GetValueOrDefault(r) : null, reactions.GetValueOrDefault(m.Id), media.GetValueOrDefault(m.Id))).ToList();
     }
 
     /// <summary>Moves my read pointer forward to the message (never back) and returns what is still unread.</summary>
@@ -217,28 +205,10 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
         }
 
-        var counts = await UnreadCounts.ForAsync(db, caller.UserId, [new(chatId, readSeq, pointers.LastMessageSeq)], ct);
+        var counts = await unreadCounts.ForAsync(caller.UserId, [new(chatId, readSeq, pointers.LastMessageSeq)], ct);
         var unread = counts.TryGetValue(chatId, out var c) ? c.Unread : 0;
         return new ReadState(chatId, readSeq, unread);
     }
-
-    internal static MessageView View(Message message, Message? replyTo, IReadOnlyList<ReactionCount>? reactions = null, IReadOnlyList<MediaView>? media = null) => new(
-        message.Id,
-        message.ChatId,
-        message.SenderId,
-        message.Text,
-        replyTo is null ? null : new ReplyPreview(replyTo.Id, replyTo.SenderId, MessageRules.Preview(replyTo.Text)),
-        message.ForwardedFromMessageId is { } original
-            ? new ForwardedFrom(message.ForwardedFromSenderId!.Value, message.ForwardedFromChatId, original, message.ForwardedFromCreatedAt!.Value)
-            : null,
-        media ?? [],
-        reactions ?? [],
-        message.PinnedAt is not null,
-        message.EditedAt,
-        message.CreatedAt,
-        message.Seq,
-        message.ClientMessageId,
-        Call: ServiceMessages.CallOf(message));
 
     private async Task<MessageView?> ExistingAsync(Caller caller, Guid chatId, string clientMessageId, CancellationToken ct)
     {
@@ -248,15 +218,7 @@ public sealed class MessageService(DistaHilarDbContext db, SendStatement send, C
             return null;
         }
 
-        return await ViewAsync(db, store, message, ct);
-    }
-
-    /// <summary>One message's view, with the preview of the (live) message it replies to and its media.</summary>
-    internal static async Task<MessageView> ViewAsync(DistaHilarDbContext db, IMediaStore store, Message message, CancellationToken ct)
-    {
-        var replyTo = message.ReplyToId is { } r ? await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r && m.DeletedAt == null, ct) : null;
-        var media = await MessageAttachments.ForAsync(db, store, [message], ct);
-        return View(message, replyTo, media: media.GetValueOrDefault(message.Id));
+        return await messageViews.OneAsync(message, ct);
     }
 
     /// <summary>The history's keyset: messages older than this chat seq.</summary>

@@ -35,7 +35,7 @@ public sealed record ReactorView(PublicProfile User, string Emoji, DateTimeOffse
 /// Reactions: counts are never stored, they are counted from the rows (one per user per message), so they are exact
 /// under any concurrency; changes in one chat are ordered by the chat row's lock, so each event's counts are current.
 /// </summary>
-public sealed class ReactionService(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, UserLimits limits, TimeProvider time)
+public sealed class ReactionService(DistaHilarDbContext db, MessageViews messageViews, ChatAccess access, WritePipeline pipeline, UserLimits limits, TimeProvider time)
 {
     public const string Updated = "reactions.updated";
 
@@ -131,24 +131,6 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatAccess access, W
         return new Page<ReactorView>(shown.Select((r, i) => new ReactorView(profiles[i], r.Emoji, r.CreatedAt)).ToList(), next);
     }
 
-    /// <summary>The reactions of a page of messages for one viewer, in one query.</summary>
-    internal static async Task<Dictionary<Guid, List<ReactionCount>>> CountsAsync(DistaHilarDbContext db, IReadOnlyList<Guid> messageIds, Guid viewerId, CancellationToken ct)
-    {
-        if (messageIds.Count == 0)
-        {
-            return [];
-        }
-
-        var rows = await db.MessageReactions.AsNoTracking()
-            .Where(r => messageIds.Contains(r.MessageId))
-            .GroupBy(r => new { r.MessageId, r.Emoji })
-            .Select(g => new { g.Key.MessageId, g.Key.Emoji, Count = g.Count(), Mine = g.Any(r => r.UserId == viewerId), First = g.Min(r => r.CreatedAt) })
-            .ToListAsync(ct);
-        return rows.GroupBy(r => r.MessageId).ToDictionary(
-            g => g.Key,
-            g => g.OrderByDescending(r => r.Count).ThenBy(r => r.First).Select(r => new ReactionCount(r.Emoji, r.Count, r.Mine)).ToList());
-    }
-
     private async Task<Result<IReadOnlyList<ReactionCount>>> ChangeAsync(Caller caller, Guid chatId, Guid messageId, Func<Task<bool>> change, CancellationToken ct)
     {
         return await pipeline.ChatAsync<IReadOnlyList<ReactionCount>>(caller.UserId, chatId, async write =>
@@ -159,7 +141,7 @@ public sealed class ReactionService(DistaHilarDbContext db, ChatAccess access, W
             }
 
             var changed = await change();
-            var counts = (await CountsAsync(db, [messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
+            var counts = (await messageViews.ReactionsAsync([messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
             if (changed)
             {
                 await write.AnnounceAsync(Updated, new ReactionsUpdated(chatId, messageId, counts.Select(c => c with { Mine = false }).ToList()), ct);

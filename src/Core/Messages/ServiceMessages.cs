@@ -32,7 +32,7 @@ public sealed class ServiceMessages(DistaHilarDbContext db, RealtimeEvents event
             CreatedAt = now,
         };
         db.Messages.Add(message);
-        events.ToChat(dialogId, eventSeq, MessageService.Created, MessageService.View(message, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null });
+        events.ToChat(dialogId, eventSeq, MessageService.Created, MessageViews.View(message, null) with { ReadByPeer = chatType == ChatType.Dialog ? false : null });
         await db.SaveChangesAsync(ct);
     }
 

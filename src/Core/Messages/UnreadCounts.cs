@@ -9,11 +9,11 @@ namespace DistaHilar.Core.Messages;
 /// less the tombstones and the messages hidden for me after the pointer — both rare, both found through small
 /// indexes. Mentions are counted through a partial index of the messages that mention anyone.
 /// </summary>
-internal static class UnreadCounts
+public sealed class UnreadCounts(DistaHilarDbContext db)
 {
     public sealed record Chat(Guid ChatId, long ReadSeq, long LastMessageSeq);
 
-    public static async Task<Dictionary<Guid, (int Unread, int Mentions)>> ForAsync(DistaHilarDbContext db, Guid me, IReadOnlyList<Chat> chats, CancellationToken ct)
+    public async Task<Dictionary<Guid, (int Unread, int Mentions)>> ForAsync(Guid me, IReadOnlyList<Chat> chats, CancellationToken ct)
     {
         var behind = chats.Where(c => c.LastMessageSeq > c.ReadSeq).ToList();
         if (behind.Count == 0)

@@ -12,6 +12,7 @@ namespace DistaHilar.Core.Users;
 /// <summary>My profile and settings, other users' public profiles and user search.</summary>
 public sealed class UserService(
     DistaHilarDbContext db,
+    AvatarImages avatars,
     UserUniqueness uniqueness,
     WritePipeline pipeline,
     UserLimits limits,
@@ -88,7 +89,7 @@ public sealed class UserService(
         MediaAsset? image = null;
         if (request is not null)
         {
-            var usable = await AvatarImages.UsableAsync(db, caller.UserId, request, ct);
+            var usable = await avatars.UsableAsync(caller.UserId, request, ct);
             if (!usable.IsSuccess)
             {
                 return usable.Problem;
@@ -110,7 +111,7 @@ public sealed class UserService(
                 user.AvatarMediaId = image?.Id;
                 user.AvatarUrl = image is null ? null : AvatarImages.Url(image);
                 await db.SaveChangesAsync(ct);
-                await AvatarImages.ReplacedAsync(db, previous, image?.Id, time.GetUtcNow(), ct);
+                await avatars.ReplacedAsync(previous, image?.Id, time.GetUtcNow(), ct);
                 return MyProfile.Of(user);
             },
             ct);
