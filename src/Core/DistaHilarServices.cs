@@ -69,6 +69,7 @@ public static class DistaHilarServices
         services.AddSingleton<SignalRSetup>();
         services.AddScoped<PresenceTracker>();
         services.AddSingleton<RealtimeCircuit>();
+        services.AddSingleton<OutboxRetirement>();
         services.AddScoped<OutboxPublisher>();
         services.AddScoped<OutboxDispatcher>();
         services.AddScoped<RealtimeEvents>();

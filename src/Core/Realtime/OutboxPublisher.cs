@@ -16,6 +16,7 @@ public sealed class OutboxPublisher(
     DistaHilarDbContext db,
     SignalRService signalR,
     RealtimeCircuit circuit,
+    OutboxRetirement retirement,
     IOptions<SignalROptions> options,
     TimeProvider time,
     ILogger<OutboxPublisher> log)
@@ -57,7 +58,8 @@ public sealed class OutboxPublisher(
             done.Add(row.Id);
         }
 
-        await RetireAsync(done, CancellationToken.None);
+        // Together with the other requests' rows (one statement for many sends under load).
+        await retirement.RetireAsync(done);
     }
 
     /// <summary>

@@ -1,0 +1,84 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DistaHilar.Core.Realtime;
+
+/// <summary>
+/// Retires the rows this instance's requests published, for all of them together: while one statement runs, the ids
+/// published meanwhile wait and go in the next, so under load one UPDATE (and one commit flush) serves many sends
+/// instead of one per send, and an idle instance retires at once. A statement that fails leaves its rows due: the
+/// dispatcher sends them again (delivery is at least once, with the same event ids, which clients drop).
+/// </summary>
+public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider time, ILogger<OutboxRetirement> log)
+{
+    /// <summary>Rows of the change log are marked handled, the others deleted.</summary>
+    private const string Sql = """
+        WITH gone AS (DELETE FROM outbox_messages WHERE id = ANY(@ids) AND NOT logged)
+        UPDATE outbox_messages SET published_at = @now WHERE id = ANY(@ids) AND logged
+        """;
+
+    private readonly Lock gate = new();
+    private List<long> pending = [];
+    private TaskCompletionSource? next;
+    private bool writing;
+
+    /// <summary>Completes once <paramref name="ids"/> are retired (or the attempt failed and was logged); never throws.</summary>
+    public Task RetireAsync(IReadOnlyCollection<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (gate)
+        {
+            pending.AddRange(ids);
+            next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var retired = next.Task;
+            if (!writing)
+            {
+                writing = true;
+                _ = Task.Run(WriteAllAsync);
+            }
+
+            return retired;
+        }
+    }
+
+    /// <summary>Writes batch after batch until nothing is pending; one writer at a time.</summary>
+    private async Task WriteAllAsync()
+    {
+        while (true)
+        {
+            List<long> batch;
+            TaskCompletionSource done;
+            lock (gate)
+            {
+                if (pending.Count == 0)
+                {
+                    writing = false;
+                    return;
+                }
+
+                (batch, pending, done, next) = (pending, [], next!, null);
+            }
+
+            try
+            {
+                await using var command = database.CreateCommand(Sql);
+                command.Parameters.Add(new NpgsqlParameter<long[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. batch] });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException)
+            {
+                log.LogWarning(ex, "Could not retire {Count} published outbox rows; the dispatcher sends them again", batch.Count);
+            }
+
+            done.SetResult();
+        }
+    }
+}
