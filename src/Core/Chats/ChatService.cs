@@ -74,21 +74,7 @@ public sealed class ChatService(
         var racedIn = new OnConflict<(ChatView, bool)>(
             Conflicts.Unique(),
             async (_, ct) => (await ExistingDialogAsync(caller, low, high, ct) ?? throw new InvalidOperationException("The dialog that won the race is gone."), false));
-        return await pipeline.SaveAsync<(ChatView, bool)>(
-            async () =>
-            {
-                db.Chats.Add(chat);
-                db.ChatMembers.AddRange(members);
-                foreach (var member in members)
-                {
-                    events.JoinChat(member.UserId, chat.Id);
-                    events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
-                }
-
-                return (await views.ChatAsync(chat, members[0], caller.UserId, ct), true);
-            },
-            ct,
-            racedIn);
+        return await pipeline.SaveAsync<(ChatView, bool)>(async () => (await AddAsync(chat, members, ct), true), ct, racedIn);
     }
 
     /// <summary>A group or channel; the creator is its owner, <c>memberIds</c> join as members (subscribers of a channel).</summary>
@@ -135,20 +121,24 @@ public sealed class ChatService(
             MemberCount = memberIds.Count + 1,
         };
         var members = memberIds.Select(id => Member(chat, id, ChatRole.Member, now)).Prepend(Member(chat, caller.UserId, ChatRole.Owner, now)).ToList();
-        return await pipeline.SaveAsync<ChatView>(
-            async () =>
-            {
-                db.Chats.Add(chat);
-                db.ChatMembers.AddRange(members);
-                foreach (var member in members)
-                {
-                    events.JoinChat(member.UserId, chat.Id);
-                    events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
-                }
+        return await pipeline.SaveAsync<ChatView>(async () => await AddAsync(chat, members, ct), ct);
+    }
 
-                return await views.ChatAsync(chat, members[0], caller.UserId, ct);
-            },
-            ct);
+    /// <summary>
+    /// A new chat and its first members, each told <c>chat.created</c> (with the chat's first seq) and joined to its
+    /// group; the first member is the creator, whose view is returned.
+    /// </summary>
+    private async Task<ChatView> AddAsync(Chat chat, IReadOnlyList<ChatMember> members, CancellationToken ct)
+    {
+        db.Chats.Add(chat);
+        db.ChatMembers.AddRange(members);
+        foreach (var member in members)
+        {
+            events.JoinChat(member.UserId, chat.Id);
+            events.ToUser(member.UserId, ChatEvents.Created, await views.ChatAsync(chat, member, member.UserId, ct), chat.Id, chat.EventSeq);
+        }
+
+        return await views.ChatAsync(chat, members[0], members[0].UserId, ct);
     }
 
     /// <summary>Details for members, and for anyone when the group or channel is public.</summary>

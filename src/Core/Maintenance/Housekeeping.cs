@@ -2,6 +2,7 @@ using DistaHilar.Core.Data;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Updates;
+using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

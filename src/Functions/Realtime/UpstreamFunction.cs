@@ -3,6 +3,7 @@ using System.Text.Json;
 using DistaHilar.Core.Auth;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Users;
 using DistaHilar.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -18,9 +18,6 @@ public sealed class WritePathTests
     /// <summary>The outbox's own machinery: claiming rows to publish is not a change of the app's state.</summary>
     private const string OutboxPublisher = @"^DistaHilar\.Core\.Realtime\.OutboxPublisher";
 
-    /// <summary>Presence lives in Realtime, below the pipeline; its transient events are saved and sent by itself.</summary>
-    private const string PresenceTracker = @"^DistaHilar\.Core\.Realtime\.PresenceTracker";
-
     private static readonly ArchUnitNET.Domain.Architecture Core = new ArchLoader()
         .LoadAssemblies(typeof(DistaHilarDbContext).Assembly, typeof(DbContext).Assembly)
         .Build();
@@ -47,7 +44,6 @@ public sealed class WritePathTests
         AssertHolds(
             CoreTypes()
                 .And().DoNotResideInNamespace(Pipeline)
-                .And().DoNotHaveFullNameMatching(PresenceTracker)
                 .Should().NotCallAny(publish),
             "a feature's events are published by WritePipeline after its commit");
     }

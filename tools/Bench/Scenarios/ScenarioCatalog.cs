@@ -11,6 +11,7 @@ internal static class ScenarioCatalog
     [
         new HealthScenario(),
         new MeScenario(),
+        new IceServersScenario(),
         new RegisterScenario(),
         new LoginScenario(),
         new ChatListScenario(),

@@ -1,8 +1,9 @@
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
-namespace DistaHilar.Core.Realtime;
+namespace DistaHilar.Core.Users;
 
 /// <summary>
 /// Connections the service never reported closed (its upstream call was lost, e.g. during an outage of the app) would

@@ -1,8 +1,10 @@
+using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
-using DistaHilar.Core.Users;
+using DistaHilar.Core.Pipeline;
+using DistaHilar.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
-namespace DistaHilar.Core.Realtime;
+namespace DistaHilar.Core.Users;
 
 /// <summary>
 /// Keeps presence from the service's connection events: online while any connection lives; last seen when the last
@@ -10,7 +12,7 @@ namespace DistaHilar.Core.Realtime;
 /// dialog peers and the people who have them as a contact, as their lastSeenVisibility allows, and only those of them
 /// who are connected — so the cost follows the user's own circle, never the size of the groups they are in.
 /// </summary>
-public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents events, IEnumerable<IOfflineHandler> offline, TimeProvider time)
+public sealed class PresenceTracker(DistaHilarDbContext db, WritePipeline pipeline, RealtimeEvents events, IEnumerable<IOfflineHandler> offline, TimeProvider time)
 {
     public const string Event = "presence";
 
@@ -36,9 +38,13 @@ public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents event
             // A repeated event for a connection we already have is harmless; anything else is an ended session.
             if (!await db.UserConnections.AnyAsync(c => c.ConnectionId == connectionId, ct))
             {
-                events.CloseConnection(connectionId);
-                await db.SaveChangesAsync(ct);
-                await events.PublishAsync(ct);
+                await pipeline.SaveAsync<Done>(
+                    () =>
+                    {
+                        events.CloseConnection(connectionId);
+                        return Task.FromResult<Result<Done>>(Done.Value);
+                    },
+                    ct);
             }
 
             return;
@@ -106,13 +112,17 @@ public sealed class PresenceTracker(DistaHilarDbContext db, RealtimeEvents event
         }
 
         var update = new PresenceUpdate(userId, status, lastSeenAt);
-        foreach (var viewer in audience)
-        {
-            events.ToUserTransient(viewer, Event, update);
-        }
+        await pipeline.SaveAsync<Done>(
+            () =>
+            {
+                foreach (var viewer in audience)
+                {
+                    events.ToUserTransient(viewer, Event, update);
+                }
 
-        await db.SaveChangesAsync(ct);
-        await events.PublishAsync(ct);
+                return Task.FromResult<Result<Done>>(Done.Value);
+            },
+            ct);
     }
 }
 
