@@ -36,50 +36,13 @@ public abstract record SendOutcome
 /// hangs off the chat row's update), and any error rolls the statement back whole. Membership is checked twice: in the
 /// statement's snapshot (so a refusal touches no row), and by updating the sender's read pointer after the chat row's
 /// lock, as the old three-step send did: a removal that committed meanwhile leaves no row, the message's sender is
-/// then null, and the not-null error undoes the statement.
+/// then null, and the not-null error undoes the statement. The statement is the database function <c>send_message</c>
+/// (in the Baseline migration): a function's plan is cached per server connection, which survives PgBouncer's
+/// transaction pooling, where prepared statements do not; planning it anew cost more than running it.
 /// </summary>
 public sealed class SendStatement(DistaHilarDbContext db)
 {
-    private const string Sql = """
-        WITH me AS (
-            SELECT role FROM chat_members WHERE chat_id = @chat AND user_id = @sender),
-        checks AS (
-            SELECT COALESCE((SELECT me.role >= @channel_poster OR c.type <> @channel FROM me, chats c WHERE c.id = @chat), FALSE) AS may_post,
-                (SELECT id FROM messages WHERE chat_id = @chat AND sender_id = @sender AND client_message_id = @client_id) AS earlier,
-                (@reply IS NULL OR EXISTS (SELECT 1 FROM messages WHERE id = @reply AND chat_id = @chat AND deleted_at IS NULL)) AS reply_ok,
-                ((SELECT count(*) FROM media WHERE id = ANY(@media) AND owner_id = @sender AND completed_at IS NOT NULL AND status <> @failed) = cardinality(@media)) AS media_ok),
-        c AS (
-            UPDATE chats SET last_message_seq = last_message_seq + 1, event_seq = event_seq + 1, last_activity_at = @now
-            FROM checks
-            WHERE chats.id = @chat AND checks.may_post AND checks.earlier IS NULL AND checks.reply_ok AND checks.media_ok
-            RETURNING chats.last_message_seq AS seq, chats.event_seq, chats.type),
-        pointer AS (
-            UPDATE chat_members m SET read_seq = c.seq FROM c
-            WHERE m.chat_id = @chat AND m.user_id = @sender AND (c.type <> @channel OR m.role >= @channel_poster)
-            RETURNING m.user_id),
-        message AS (
-            INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, text, reply_to_id, mentions, created_at, media_count, read_count)
-            SELECT @id, @chat, c.seq, pointer.user_id, @client_id, @text, @reply,
-                ARRAY(SELECT u.id FROM chat_members m JOIN users u ON u.id = m.user_id
-                      WHERE m.chat_id = @chat AND m.user_id <> @sender AND u.username = ANY(@mentioned)),
-                @now, cardinality(@media), 0
-            FROM c LEFT JOIN pointer ON TRUE),
-        attachments AS (
-            INSERT INTO message_media (message_id, position, media_id)
-            SELECT @id, (a.ordinal - 1)::smallint, a.media_id FROM c, unnest(@media) WITH ORDINALITY AS a(media_id, ordinal)),
-        claimed AS (
-            UPDATE media SET removable_after = NULL FROM c WHERE media.id = ANY(@media) AND media.removable_after IS NOT NULL),
-        event AS (
-            INSERT INTO outbox_messages (kind, target, chat_id, event, payload, created_at, available_at, attempts, logged, published_at)
-            SELECT @kind, @target, @chat, @event,
-                jsonb_set(jsonb_set(jsonb_set(@payload, '{seq}', to_jsonb(c.event_seq)), '{data,seq}', to_jsonb(c.seq)),
-                    '{data,readByPeer}', CASE WHEN c.type = @dialog THEN 'false'::jsonb ELSE 'null'::jsonb END),
-                @created_at, @available_at, 0, TRUE, @published_at
-            FROM c
-            RETURNING id, payload::text AS payload)
-        SELECT checks.may_post, checks.earlier, checks.reply_ok, checks.media_ok, c.seq, c.type, event.id, event.payload
-        FROM checks LEFT JOIN c ON TRUE LEFT JOIN event ON TRUE
-        """;
+    private const string Sql = "SELECT * FROM send_message(@chat, @sender, @id, @client_id, @text, @reply, @mentioned, @media, @now, @failed, @channel, @dialog, @channel_poster, @kind, @target, @event, @payload, @created_at, @available_at, @published_at)";
 
     /// <summary>Runs the send; a clientMessageId taken by a racing copy of it comes back as <see cref="SendOutcome.AlreadySent"/> too.</summary>
     public async Task<SendOutcome> RunAsync(NewMessage message, OutboxMessage created, CancellationToken ct)

@@ -95,7 +95,7 @@ public sealed class SendRoundTripTests(TestEnvironment env)
         await Eventually.True(
             async () =>
             {
-                await using var probe = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.query LIKE '%pointer AS%'", removal, tx);
+                await using var probe = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.query LIKE '%send_message(%'", removal, tx);
                 return (long)(await probe.ExecuteScalarAsync(ct))! > 0;
             },
             TimeSpan.FromSeconds(20),
