@@ -14,7 +14,8 @@ namespace DistaHilar.Core.Pipeline;
 /// written on any refusal; a refusal by the database that a concurrent change causes is answered by the change's
 /// <see cref="OnConflict{T}"/>. Inside a transaction that is already open (a step of a larger change, such as an
 /// account's deletion) it takes part in that one: the outer change commits and publishes.
-/// A send does not come through here: it is one statement of its own (<see cref="Messages.SendStatement"/>).
+/// A send writes with one statement of its own (<see cref="Messages.SendStatement"/>) and publishes through
+/// <see cref="PublishWrittenAsync"/>.
 /// </summary>
 public sealed class WritePipeline(DistaHilarDbContext db, ChatAccess access, RealtimeEvents events)
 {
