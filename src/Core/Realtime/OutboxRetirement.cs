@@ -33,19 +33,22 @@ public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider tim
             return Task.CompletedTask;
         }
 
+        Task retired;
         lock (gate)
         {
             pending.AddRange(ids);
             next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var retired = next.Task;
-            if (!writing)
+            retired = next.Task;
+            if (writing)
             {
-                writing = true;
-                _ = Task.Run(WriteAllAsync);
+                return retired;
             }
 
-            return retired;
+            writing = true;
         }
+
+        // The first to find no writer writes, on its own flow: an idle instance retires without a thread hop.
+        return WriteAllAsync();
     }
 
     /// <summary>Writes batch after batch until nothing is pending; one writer at a time.</summary>
