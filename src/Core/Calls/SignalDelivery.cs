@@ -38,12 +38,6 @@ public sealed class SignalDelivery(WritePipeline pipeline, RealtimeEvents events
             return Problem.RateLimited(retryAfter);
         }
 
-        return await pipeline.SaveAsync<Done>(
-            () =>
-            {
-                events.ToUserTransient(toUserId, eventName, signal);
-                return Task.FromResult<Result<Done>>(Done.Value);
-            },
-            ct);
+        return await pipeline.SaveAsync(() => events.ToUserTransient(toUserId, eventName, signal), ct);
     }
 }

@@ -65,6 +65,19 @@ public sealed class WritePipeline(DistaHilarDbContext db, ChatAccess access, Rea
     public Task<Result<T>> SaveAsync<T>(Func<Task<Result<T>>> change, CancellationToken ct, OnConflict<T>? conflict = null) =>
         WriteAsync(change, transaction: false, conflict, ct);
 
+    /// <summary><see cref="SaveAsync{T}"/> for a change that only records rows or events, with nothing to read or refuse.</summary>
+    public Task<Result<Done>> SaveAsync(Action change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return SaveAsync<Done>(
+            () =>
+            {
+                change();
+                return Task.FromResult<Result<Done>>(Done.Value);
+            },
+            ct);
+    }
+
     /// <summary>
     /// A change that is one statement of its own in autocommit (a send), which wrote the outbox row
     /// <paramref name="prepared"/> describes: its id and numbered payload are published like any recorded event.

@@ -93,7 +93,7 @@ public sealed class OutboxPublisher(
             }
         }
 
-        await RetireAsync(done, ct);
+        await retirement.RetireAsync(done);
         foreach (var row in failed)
         {
             // 1 s, 2 s, 4 s, … up to the configured ceiling.
@@ -223,21 +223,6 @@ public sealed class OutboxPublisher(
     {
         using var document = JsonDocument.Parse(row.Payload ?? "null");
         return document.RootElement.Clone();
-    }
-
-    /// <summary>One statement: rows of the change log are marked handled, the others deleted.</summary>
-    private async Task RetireAsync(List<long> ids, CancellationToken ct)
-    {
-        if (ids.Count > 0)
-        {
-            var now = time.GetUtcNow();
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                WITH gone AS (DELETE FROM outbox_messages WHERE id = ANY({ids.ToArray()}) AND NOT logged)
-                UPDATE outbox_messages SET published_at = {now} WHERE id = ANY({ids.ToArray()}) AND logged
-                """,
-                ct);
-        }
     }
 }
 

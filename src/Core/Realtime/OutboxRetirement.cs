@@ -6,9 +6,9 @@ using NpgsqlTypes;
 namespace DistaHilar.Core.Realtime;
 
 /// <summary>
-/// Retires the rows this instance's requests published, for all of them together: while one statement runs, the ids
-/// published meanwhile wait and go in the next, so under load one UPDATE (and one commit flush) serves many sends
-/// instead of one per send, and an idle instance retires at once. A statement that fails leaves its rows due: the
+/// Retires the rows this instance published (its requests' and its dispatcher's), all together: while one statement
+/// runs, the ids published meanwhile wait and go in the next, so under load one UPDATE (and one commit flush) serves
+/// many sends instead of one per send, and an idle instance retires at once. A statement that fails leaves its rows due: the
 /// dispatcher sends them again (delivery is at least once, with the same event ids, which clients drop).
 /// </summary>
 public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider time, ILogger<OutboxRetirement> log)

@@ -1,4 +1,3 @@
-using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.Realtime;
@@ -38,13 +37,7 @@ public sealed class PresenceTracker(DistaHilarDbContext db, WritePipeline pipeli
             // A repeated event for a connection we already have is harmless; anything else is an ended session.
             if (!await db.UserConnections.AnyAsync(c => c.ConnectionId == connectionId, ct))
             {
-                await pipeline.SaveAsync<Done>(
-                    () =>
-                    {
-                        events.CloseConnection(connectionId);
-                        return Task.FromResult<Result<Done>>(Done.Value);
-                    },
-                    ct);
+                await pipeline.SaveAsync(() => events.CloseConnection(connectionId), ct);
             }
 
             return;
@@ -112,15 +105,13 @@ public sealed class PresenceTracker(DistaHilarDbContext db, WritePipeline pipeli
         }
 
         var update = new PresenceUpdate(userId, status, lastSeenAt);
-        await pipeline.SaveAsync<Done>(
+        await pipeline.SaveAsync(
             () =>
             {
                 foreach (var viewer in audience)
                 {
                     events.ToUserTransient(viewer, Event, update);
                 }
-
-                return Task.FromResult<Result<Done>>(Done.Value);
             },
             ct);
     }
