@@ -107,13 +107,68 @@ public sealed class UpdatesTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_transaction_open_elsewhere_at_the_start_neither_replays_what_was_loaded_nor_loses_what_it_commits_later()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        var servers = await env.ServersAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var a = await ChatUser.RegisterAsync(http);
+        var b = await ChatUser.RegisterAsync(http);
+        var g = await a.CreateGroupAsync(members: [b]);
+        var ct = TestContext.Current.CancellationToken;
+
+        // Another client's transaction, open across b's start: it holds the snapshot's xmin below what commits meanwhile,
+        // and writes one of b's events that commits only after b has its starting cursor.
+        await using var other = new Npgsql.NpgsqlConnection(servers.Postgres.DirectConnectionString);
+        await other.OpenAsync(ct);
+        await using var tx = await other.BeginTransactionAsync(ct);
+        var lateEvent = Guid.NewGuid();
+        await using (var write = new Npgsql.NpgsqlCommand(
+            """
+            INSERT INTO outbox_messages (kind, target, event, payload, created_at, available_at, attempts, logged, published_at)
+            VALUES (1, @target, 'folder.updated', jsonb_build_object('eventId', @id::text, 'type', 'folder.updated', 'chatId', NULL, 'data', '{}'::jsonb), now(), now(), 0, true, now())
+            """,
+            other,
+            tx))
+        {
+            write.Parameters.AddWithValue("target", b.Id.ToString());
+            write.Parameters.AddWithValue("id", lateEvent);
+            await write.ExecuteNonQueryAsync(ct);
+        }
+
+        var loaded = await Send(a, g, "in the state b loads");
+        var cursor = (await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/updates")).GetProperty("nextCursor").GetString()!;
+        var after = await Send(a, g, "after the start");
+        await tx.CommitAsync(ct);
+
+        var got = new List<JsonElement>();
+        await Eventually.True(
+            async () =>
+            {
+                var page = await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/updates?since={cursor}&limit=1");
+                got.AddRange(page.GetProperty("items").EnumerateArray());
+                cursor = page.GetProperty("nextCursor").GetString()!;
+                return got.Any(e => IsMessage(e, after)) && got.Any(e => e.GetProperty("eventId").GetGuid() == lateEvent);
+            },
+            Wait,
+            "the message after the start and the late transaction's event");
+
+        Assert.DoesNotContain(got, e => IsMessage(e, loaded));
+        Assert.Equal(2, got.Count);
+        var again = await b.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/updates?since={cursor}");
+        Assert.Empty(again.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Bad_cursors_and_limits_are_400_and_a_cursor_older_than_the_log_asks_for_a_resync()
     {
         var (app, _) = await env.RealtimeAsync();
         using var http = AccountsApi.Client(app.BaseAddress);
         var a = await ChatUser.RegisterAsync(http);
 
-        foreach (var query in new[] { "since=nope", "since=" + Encode("[1,2]"), "since=" + Encode("""{"T":-1,"I":0,"At":0}"""), "limit=0", "limit=501", "limit=x", "since=" + Encode("""{"T":1,"I":1,"At":99999999999999}""") })
+        foreach (var query in new[] { "since=nope", "since=" + Encode("[1,2]"), "since=" + Encode("""{"T":-1,"I":0,"At":0}"""), "limit=0", "limit=501", "limit=x", "since=" + Encode("""{"T":1,"I":1,"At":99999999999999}"""),
+            "since=" + Encode("""{"T":5,"I":0,"At":0,"X":5,"P":[]}"""), "since=" + Encode("""{"T":5,"I":0,"At":0,"X":9}"""),
+            "since=" + Encode("""{"T":5,"I":0,"At":0,"X":9,"P":[9]}"""), "since=" + Encode("""{"T":5,"I":0,"At":0,"P":[6]}""") })
         {
             var problem = await a.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"api/updates?{query}");
             Assert.Equal(400, problem.GetProperty("status").GetInt32());
