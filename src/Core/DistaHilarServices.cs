@@ -87,6 +87,7 @@ public static class DistaHilarServices
         services.AddScoped<ChatList>();
         services.AddScoped<ChatSearch>();
         services.AddScoped<FolderService>();
+        services.AddSingleton<SendLanes>();
         services.AddScoped<SendStatement>();
         services.AddScoped<ServiceMessages>();
         services.AddScoped<MessageViews>();

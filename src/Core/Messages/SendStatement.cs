@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Data;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
 using Microsoft.EntityFrameworkCore;
@@ -40,15 +44,72 @@ public abstract record SendOutcome
 /// (in the Baseline migration): a function's plan is cached per server connection, which survives PgBouncer's
 /// transaction pooling, where prepared statements do not; planning it anew cost more than running it.
 /// </summary>
-public sealed class SendStatement(DistaHilarDbContext db)
+public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
 {
     private const string Sql = "SELECT * FROM send_message(@chat, @sender, @id, @client_id, @text, @reply, @mentioned, @media, @now, @failed, @channel, @dialog, @channel_poster, @kind, @target, @event, @payload, @created_at, @available_at, @published_at)";
+    private const string BatchSql = "SELECT * FROM send_messages(@chat, @sends, @failed, @channel, @dialog, @channel_poster)";
 
-    /// <summary>Runs the send; a clientMessageId taken by a racing copy of it comes back as <see cref="SendOutcome.AlreadySent"/> too.</summary>
+    /// <summary>
+    /// Runs the send, alone or in the batch of sends queued behind its chat's running one (<see cref="SendLanes"/>);
+    /// a clientMessageId taken by a racing copy of it comes back as <see cref="SendOutcome.AlreadySent"/> too.
+    /// </summary>
     public async Task<SendOutcome> RunAsync(NewMessage message, OutboxMessage created, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(created);
+        var me = new QueuedSend(message, created);
+        IReadOnlyList<QueuedSend> batch = [me];
+        if (!lanes.TryLead(me))
+        {
+            SendTurn turn;
+            await using (ct.Register(() =>
+            {
+                if (lanes.TryWithdraw(me))
+                {
+                    me.Answer(new SendTurn.Alone()); // and alone it stops at once, on the cancelled token
+                }
+            }))
+            {
+                turn = await me.Turn;
+            }
+
+            switch (turn)
+            {
+                case SendTurn.Done done:
+                    return done.Outcome;
+                case SendTurn.Alone:
+                    return await RunOneAsync(message, created, ct);
+                case SendTurn.Lead lead:
+                    batch = lead.Batch;
+                    break;
+            }
+        }
+
+        IReadOnlyList<SendOutcome>? outcomes = null;
+        try
+        {
+            // A batch runs to its end whatever happens to the leader's request: the others wait on it.
+            outcomes = batch.Count == 1 ? [await RunOneAsync(message, created, ct)] : await RunBatchAsync(batch, CancellationToken.None);
+        }
+        catch (NpgsqlException) when (batch.Count > 1)
+        {
+            // The batch wrote nothing: each send runs alone, where its own error has its own meaning (a racing copy,
+            // a removal meanwhile), or the database's failure reaches each request as it would have anyway.
+        }
+        finally
+        {
+            lanes.Finished(message.ChatId);
+            for (var i = 1; i < batch.Count; i++)
+            {
+                batch[i].Answer(outcomes is null ? new SendTurn.Alone() : new SendTurn.Done(outcomes[i]));
+            }
+        }
+
+        return outcomes?[0] ?? await RunOneAsync(message, created, ct);
+    }
+
+    private async Task<SendOutcome> RunOneAsync(NewMessage message, OutboxMessage created, CancellationToken ct)
+    {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -57,33 +118,7 @@ public sealed class SendStatement(DistaHilarDbContext db)
             Add(command, message, created);
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
             await reader.ReadAsync(ct);
-            if (!await reader.IsDBNullAsync(1, ct))
-            {
-                return new SendOutcome.AlreadySent();
-            }
-
-            // Membership first, so a stranger learns nothing about the chat's messages or someone's media.
-            if (!reader.GetBoolean(0))
-            {
-                return new SendOutcome.MayNotPost();
-            }
-
-            if (!reader.GetBoolean(2))
-            {
-                return new SendOutcome.ReplyNotFound();
-            }
-
-            if (!reader.GetBoolean(3))
-            {
-                return new SendOutcome.MediaNotAttachable();
-            }
-
-            if (await reader.IsDBNullAsync(4, ct))
-            {
-                return new SendOutcome.MayNotPost(); // the chat was deleted while the statement waited for its row
-            }
-
-            return new SendOutcome.Sent(reader.GetInt64(4), (ChatType)reader.GetInt16(5), reader.GetInt64(6), reader.GetString(7));
+            return await ReadAsync(reader, ct);
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
         {
@@ -107,6 +142,130 @@ public sealed class SendStatement(DistaHilarDbContext db)
         }
     }
 
+    /// <summary>The sends of one chat in one statement (<c>send_messages</c>): a row per send, in the batch's order.</summary>
+    private async Task<IReadOnlyList<SendOutcome>> RunBatchAsync(IReadOnlyList<QueuedSend> batch, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(BatchSql, connection);
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter<Guid>("chat", batch[0].Message.ChatId));
+            p.Add(new NpgsqlParameter<string>("sends", NpgsqlDbType.Jsonb) { TypedValue = SendsJson(batch) });
+            AddConstants(command);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var outcomes = new List<SendOutcome>(batch.Count);
+            while (await reader.ReadAsync(ct))
+            {
+                outcomes.Add(await ReadAsync(reader, ct));
+            }
+
+            return outcomes.Count == batch.Count ? outcomes : throw new InvalidOperationException($"send_messages answered {outcomes.Count} of {batch.Count} sends.");
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<SendOutcome> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.IsDBNullAsync(1, ct))
+        {
+            return new SendOutcome.AlreadySent();
+        }
+
+        // Membership first, so a stranger learns nothing about the chat's messages or someone's media.
+        if (!reader.GetBoolean(0))
+        {
+            return new SendOutcome.MayNotPost();
+        }
+
+        if (!reader.GetBoolean(2))
+        {
+            return new SendOutcome.ReplyNotFound();
+        }
+
+        if (!reader.GetBoolean(3))
+        {
+            return new SendOutcome.MediaNotAttachable();
+        }
+
+        if (await reader.IsDBNullAsync(4, ct))
+        {
+            return new SendOutcome.MayNotPost(); // the chat was deleted while the statement waited for its row
+        }
+
+        return new SendOutcome.Sent(reader.GetInt64(4), (ChatType)reader.GetInt16(5), reader.GetInt64(6), reader.GetString(7));
+    }
+
+    /// <summary>The batch as send_messages reads it; times at PostgreSQL's precision, cut as the lone send's parameters are.</summary>
+    private static string SendsJson(IReadOnlyList<QueuedSend> batch)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (message, created) in batch.Select(s => (s.Message, s.Created)))
+            {
+                json.WriteStartObject();
+                json.WriteString("sender", message.SenderId);
+                json.WriteString("id", message.Id);
+                json.WriteString("clientId", message.ClientMessageId);
+                json.WriteString("text", message.Text);
+                if (message.ReplyToId is { } reply)
+                {
+                    json.WriteString("reply", reply);
+                }
+
+                json.WriteStartArray("mentioned");
+                foreach (var name in message.MentionedUsernames)
+                {
+                    json.WriteStringValue(name);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("media");
+                foreach (var id in message.MediaIds)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+                json.WriteString("now", Micros(message.Now));
+                json.WriteNumber("kind", (short)created.Kind);
+                json.WriteString("target", created.Target);
+                json.WriteString("event", created.Event);
+                json.WritePropertyName("payload");
+                json.WriteRawValue(created.Payload!);
+                json.WriteString("createdAt", Micros(created.CreatedAt));
+                json.WriteString("availableAt", Micros(created.AvailableAt));
+                if (created.PublishedAt is { } published)
+                {
+                    json.WriteString("publishedAt", Micros(published));
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Micros(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static void AddConstants(NpgsqlCommand command)
+    {
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<short>("failed", (short)MediaStatus.Failed));
+        p.Add(new NpgsqlParameter<short>("channel", (short)ChatType.Channel));
+        p.Add(new NpgsqlParameter<short>("dialog", (short)ChatType.Dialog));
+        p.Add(new NpgsqlParameter<short>("channel_poster", (short)ChatRules.ChannelPoster));
+    }
+
     private static void Add(NpgsqlCommand command, NewMessage message, OutboxMessage created)
     {
         var p = command.Parameters;
@@ -119,10 +278,7 @@ public sealed class SendStatement(DistaHilarDbContext db)
         p.Add(new NpgsqlParameter<string[]>("mentioned", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = message.MentionedUsernames });
         p.Add(new NpgsqlParameter<Guid[]>("media", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = message.MediaIds });
         p.Add(new NpgsqlParameter<DateTimeOffset>("now", message.Now));
-        p.Add(new NpgsqlParameter<short>("failed", (short)MediaStatus.Failed));
-        p.Add(new NpgsqlParameter<short>("channel", (short)ChatType.Channel));
-        p.Add(new NpgsqlParameter<short>("dialog", (short)ChatType.Dialog));
-        p.Add(new NpgsqlParameter<short>("channel_poster", (short)ChatRules.ChannelPoster));
+        AddConstants(command);
         p.Add(new NpgsqlParameter<short>("kind", (short)created.Kind));
         p.Add(new NpgsqlParameter<string>("target", created.Target));
         p.Add(new NpgsqlParameter<string>("event", created.Event!));

@@ -92,14 +92,7 @@ public sealed class SendRoundTripTests(TestEnvironment env)
 
         await using var sendScope = provider.CreateAsyncScope();
         var send = sendScope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(bob.Caller, chatId, new SendMessageRequest("late", "still here?", null, null), ct);
-        await Eventually.True(
-            async () =>
-            {
-                await using var probe = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.query LIKE '%send_message(%'", removal, tx);
-                return (long)(await probe.ExecuteScalarAsync(ct))! > 0;
-            },
-            TimeSpan.FromSeconds(20),
-            "the send to wait for the chat row");
+        await LockWaiters.WaitAsync(servers, "send_message(", 1, ct);
         await tx.CommitAsync(ct);
 
         var result = await send;
