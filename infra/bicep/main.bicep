@@ -253,6 +253,7 @@ var plainSettings = {
   SignalR__RequestTimeout: '00:00:05'
   SignalR__GroupMembershipTtl: '30.00:00:00'
   SignalR__OutboxClaimDelay: '00:00:10'
+  SignalR__OutboxRetireLinger: '00:00:00.025'
   SignalR__OutboxMaxRetryDelay: '00:01:00'
   Updates__Retention: '7.00:00:00'
   Media__MaxImageBytes: '10485760'

@@ -58,8 +58,10 @@ public sealed class OutboxPublisher(
             done.Add(row.Id);
         }
 
-        // Together with the other requests' rows (one statement for many sends under load).
-        await retirement.RetireAsync(done);
+        // Together with the other requests' rows, in the background: the invocation (and with it, the host's
+        // connection to the client) need not wait for bookkeeping. Rows not retired in the end are sent again by the
+        // dispatcher after the claim delay, with the same event ids.
+        _ = retirement.RetireAsync(done);
     }
 
     /// <summary>

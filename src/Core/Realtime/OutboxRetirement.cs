@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,10 +9,12 @@ namespace DistaHilar.Core.Realtime;
 /// <summary>
 /// Retires the rows this instance published (its requests' and its dispatcher's), all together: while one statement
 /// runs, the ids published meanwhile wait and go in the next, so under load one UPDATE (and one commit flush) serves
-/// many sends instead of one per send, and an idle instance retires at once. A statement that fails leaves its rows due: the
+/// many sends instead of one per send. The writer first lingers (<see cref="SignalROptions.OutboxRetireLinger"/>) so that
+/// even one send at a time shares its UPDATE with the next few: retiring is bookkeeping, which requests do not wait
+/// for, due long before the dispatcher would take the rows (<see cref="SignalROptions.OutboxClaimDelay"/>). A statement that fails leaves its rows due: the
 /// dispatcher sends them again (delivery is at least once, with the same event ids, which clients drop).
 /// </summary>
-public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider time, ILogger<OutboxRetirement> log)
+public sealed class OutboxRetirement(NpgsqlDataSource database, IOptions<SignalROptions> options, TimeProvider time, ILogger<OutboxRetirement> log)
 {
     /// <summary>Rows of the change log are marked handled, the others deleted.</summary>
     private const string Sql = """
@@ -47,7 +50,6 @@ public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider tim
             writing = true;
         }
 
-        // The first to find no writer writes, on its own flow: an idle instance retires without a thread hop.
         return WriteAllAsync();
     }
 
@@ -56,6 +58,11 @@ public sealed class OutboxRetirement(NpgsqlDataSource database, TimeProvider tim
     {
         while (true)
         {
+            if (options.Value.OutboxRetireLinger > TimeSpan.Zero)
+            {
+                await Task.Delay(options.Value.OutboxRetireLinger, time);
+            }
+
             List<long> batch;
             TaskCompletionSource done;
             lock (gate)

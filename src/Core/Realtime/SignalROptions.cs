@@ -26,6 +26,9 @@ public sealed class SignalROptions
     /// <summary>How long the request that wrote outbox rows has to publish them before the dispatcher takes over.</summary>
     public TimeSpan OutboxClaimDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long published rows wait to be retired together (one UPDATE for all published meanwhile); zero for at once.</summary>
+    public TimeSpan OutboxRetireLinger { get; set; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>The longest wait between two attempts at an outbox row the service refused or could not be reached for.</summary>
     public TimeSpan OutboxMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 }
