@@ -20,6 +20,8 @@ internal static class ScenarioCatalog
         new DialogRepeatScenario(),
         new SendScenario(),
         new SendHotScenario(),
+        MessageChangeScenario.React,
+        MessageChangeScenario.Edit,
         HistoryScenario.Newest,
         HistoryScenario.Deep,
         UploadScenario.Direct,
