@@ -50,7 +50,9 @@ public sealed class OutboxRetirement(NpgsqlDataSource database, IOptions<SignalR
             writing = true;
         }
 
-        return WriteAllAsync();
+        // The writer's loop goes on while others keep adding rows; this caller waits only for the batch with its own.
+        _ = WriteAllAsync();
+        return retired;
     }
 
     /// <summary>Writes batch after batch until nothing is pending; one writer at a time.</summary>
