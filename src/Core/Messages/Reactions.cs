@@ -1,11 +1,15 @@
 using System.Globalization;
+using System.Text.Json;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
+using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace DistaHilar.Core.Messages;
 
@@ -35,9 +39,12 @@ public sealed record ReactorView(PublicProfile User, string Emoji, DateTimeOffse
 /// Reactions: counts are never stored, they are counted from the rows (one per user per message), so they are exact
 /// under any concurrency; changes in one chat are ordered by the chat row's lock, so each event's counts are current.
 /// </summary>
-public sealed class ReactionService(DistaHilarDbContext db, MessageViews messageViews, ChatAccess access, WritePipeline pipeline, UserLimits limits, TimeProvider time)
+public sealed class ReactionService(DistaHilarDbContext db, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, UserLimits limits, TimeProvider time)
 {
     public const string Updated = "reactions.updated";
+
+    private const string Sql = "SELECT * FROM react_message(@chat, @user, @message, @emoji, @now, @dialog, @kind, @target, @event, @payload, @created_at, @available_at, @published_at)";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<Result<IReadOnlyList<ReactionCount>>> SetAsync(Caller caller, Guid chatId, Guid messageId, ReactionRequest request, CancellationToken ct)
     {
@@ -51,17 +58,7 @@ public sealed class ReactionService(DistaHilarDbContext db, MessageViews message
             return limited;
         }
 
-        return await ChangeAsync(caller, chatId, messageId, async () =>
-        {
-            var now = time.GetUtcNow();
-            return await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO message_reactions (message_id, user_id, chat_id, emoji, created_at) VALUES ({messageId}, {caller.UserId}, {chatId}, {request.Emoji}, {now})
-                ON CONFLICT (message_id, user_id) DO UPDATE SET emoji = excluded.emoji, created_at = excluded.created_at
-                WHERE message_reactions.emoji <> excluded.emoji
-                """,
-                ct) > 0;
-        }, ct);
+        return await ChangeAsync(caller, chatId, messageId, request.Emoji, ct);
     }
 
     public async Task<Result<Done>> RemoveAsync(Caller caller, Guid chatId, Guid messageId, CancellationToken ct)
@@ -72,8 +69,7 @@ public sealed class ReactionService(DistaHilarDbContext db, MessageViews message
             return limited;
         }
 
-        var result = await ChangeAsync(caller, chatId, messageId, async () =>
-            await db.MessageReactions.Where(r => r.MessageId == messageId && r.UserId == caller.UserId).ExecuteDeleteAsync(ct) > 0, ct);
+        var result = await ChangeAsync(caller, chatId, messageId, emoji: null, ct);
         return result.IsSuccess ? Done.Value : result.Problem;
     }
 
@@ -131,24 +127,52 @@ public sealed class ReactionService(DistaHilarDbContext db, MessageViews message
         return new Page<ReactorView>(shown.Select((r, i) => new ReactorView(profiles[i], r.Emoji, r.CreatedAt)).ToList(), next);
     }
 
-    private async Task<Result<IReadOnlyList<ReactionCount>>> ChangeAsync(Caller caller, Guid chatId, Guid messageId, Func<Task<bool>> change, CancellationToken ct)
+    /// <summary>
+    /// Sets (or with no emoji removes) the caller's reaction in one statement, <c>react_message</c> (ReactionStatement
+    /// migration): it locks the chat row, checks membership and the message after the lock, writes, counts, and when
+    /// something changed takes the chat's next event number and writes <c>reactions.updated</c> with the counts.
+    /// </summary>
+    private async Task<Result<IReadOnlyList<ReactionCount>>> ChangeAsync(Caller caller, Guid chatId, Guid messageId, string? emoji, CancellationToken ct)
     {
-        return await pipeline.ChatAsync<IReadOnlyList<ReactionCount>>(caller.UserId, chatId, async write =>
+        var prepared = events.PrepareToChat(chatId, Updated, new ReactionsUpdated(chatId, messageId, []));
+        var (status, counts, outboxId, payload) = await db.RunStatementAsync(
+            Sql,
+            p =>
+            {
+                p.Add(new NpgsqlParameter<Guid>("chat", chatId));
+                p.Add(new NpgsqlParameter<Guid>("user", caller.UserId));
+                p.Add(new NpgsqlParameter<Guid>("message", messageId));
+                p.Add(new NpgsqlParameter("emoji", NpgsqlDbType.Text) { Value = (object?)emoji ?? DBNull.Value });
+                p.Add(new NpgsqlParameter<DateTimeOffset>("now", prepared.CreatedAt));
+                p.Add(new NpgsqlParameter<short>("dialog", (short)ChatType.Dialog));
+                p.AddOutboxRow(prepared);
+            },
+            async (reader, token) =>
+            {
+                await reader.ReadAsync(token);
+                return (
+                    Status: reader.GetInt16(0),
+                    Counts: await reader.IsDBNullAsync(1, token) ? null : reader.GetString(1),
+                    OutboxId: await reader.IsDBNullAsync(2, token) ? (long?)null : reader.GetInt64(2),
+                    Payload: await reader.IsDBNullAsync(3, token) ? null : reader.GetString(3));
+            },
+            ct);
+        switch (status)
         {
-            if (!await db.Messages.AnyAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct))
-            {
+            case 1:
+                return ChatAccess.NotMember(previewable: false);
+            case 2:
+                return ChatAccess.NotMember(previewable: true);
+            case 3:
                 return Problem.NotFound("The message");
-            }
+        }
 
-            var changed = await change();
-            var counts = (await messageViews.ReactionsAsync([messageId], caller.UserId, ct)).GetValueOrDefault(messageId) ?? [];
-            if (changed)
-            {
-                await write.AnnounceAsync(Updated, new ReactionsUpdated(chatId, messageId, counts.Select(c => c with { Mine = false }).ToList()), ct);
-            }
+        if (outboxId is { } id)
+        {
+            await pipeline.PublishWrittenAsync(prepared, id, payload!, ct);
+        }
 
-            return counts;
-        }, ct);
+        return JsonSerializer.Deserialize<List<ReactionCount>>(counts!, Json)!;
     }
 
     private sealed record ReactorCursor(DateTimeOffset At, Guid UserId);

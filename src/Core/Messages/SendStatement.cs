@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Data;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -110,15 +109,17 @@ public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
 
     private async Task<SendOutcome> RunOneAsync(NewMessage message, OutboxMessage created, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(Sql, connection);
-            Add(command, message, created);
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            await reader.ReadAsync(ct);
-            return await ReadAsync(reader, ct);
+            return await db.RunStatementAsync(
+                Sql,
+                p => Add(p, message, created),
+                async (reader, token) =>
+                {
+                    await reader.ReadAsync(token);
+                    return await ReadAsync(reader, token);
+                },
+                ct);
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
         {
@@ -136,38 +137,29 @@ public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
             // A medium removed by the cleanup while the statement ran (it had never been attached in time).
             return new SendOutcome.MediaNotAttachable();
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     /// <summary>The sends of one chat in one statement (<c>send_messages</c>): a row per send, in the batch's order.</summary>
-    private async Task<IReadOnlyList<SendOutcome>> RunBatchAsync(IReadOnlyList<QueuedSend> batch, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = new NpgsqlCommand(BatchSql, connection);
-            var p = command.Parameters;
-            p.Add(new NpgsqlParameter<Guid>("chat", batch[0].Message.ChatId));
-            p.Add(new NpgsqlParameter<string>("sends", NpgsqlDbType.Jsonb) { TypedValue = SendsJson(batch) });
-            AddConstants(command);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var outcomes = new List<SendOutcome>(batch.Count);
-            while (await reader.ReadAsync(ct))
+    private Task<IReadOnlyList<SendOutcome>> RunBatchAsync(IReadOnlyList<QueuedSend> batch, CancellationToken ct) =>
+        db.RunStatementAsync<IReadOnlyList<SendOutcome>>(
+            BatchSql,
+            p =>
             {
-                outcomes.Add(await ReadAsync(reader, ct));
-            }
+                p.Add(new NpgsqlParameter<Guid>("chat", batch[0].Message.ChatId));
+                p.Add(new NpgsqlParameter<string>("sends", NpgsqlDbType.Jsonb) { TypedValue = SendsJson(batch) });
+                AddConstants(p);
+            },
+            async (reader, token) =>
+            {
+                var outcomes = new List<SendOutcome>(batch.Count);
+                while (await reader.ReadAsync(token))
+                {
+                    outcomes.Add(await ReadAsync(reader, token));
+                }
 
-            return outcomes.Count == batch.Count ? outcomes : throw new InvalidOperationException($"send_messages answered {outcomes.Count} of {batch.Count} sends.");
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+                return outcomes.Count == batch.Count ? outcomes : throw new InvalidOperationException($"send_messages answered {outcomes.Count} of {batch.Count} sends.");
+            },
+            ct);
 
     private static async Task<SendOutcome> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
@@ -257,18 +249,16 @@ public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
 
     private static string Micros(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static void AddConstants(NpgsqlCommand command)
+    private static void AddConstants(NpgsqlParameterCollection p)
     {
-        var p = command.Parameters;
         p.Add(new NpgsqlParameter<short>("failed", (short)MediaStatus.Failed));
         p.Add(new NpgsqlParameter<short>("channel", (short)ChatType.Channel));
         p.Add(new NpgsqlParameter<short>("dialog", (short)ChatType.Dialog));
         p.Add(new NpgsqlParameter<short>("channel_poster", (short)ChatRules.ChannelPoster));
     }
 
-    private static void Add(NpgsqlCommand command, NewMessage message, OutboxMessage created)
+    private static void Add(NpgsqlParameterCollection p, NewMessage message, OutboxMessage created)
     {
-        var p = command.Parameters;
         p.Add(new NpgsqlParameter<Guid>("chat", message.ChatId));
         p.Add(new NpgsqlParameter<Guid>("sender", message.SenderId));
         p.Add(new NpgsqlParameter<Guid>("id", message.Id));
@@ -278,13 +268,7 @@ public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
         p.Add(new NpgsqlParameter<string[]>("mentioned", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = message.MentionedUsernames });
         p.Add(new NpgsqlParameter<Guid[]>("media", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = message.MediaIds });
         p.Add(new NpgsqlParameter<DateTimeOffset>("now", message.Now));
-        AddConstants(command);
-        p.Add(new NpgsqlParameter<short>("kind", (short)created.Kind));
-        p.Add(new NpgsqlParameter<string>("target", created.Target));
-        p.Add(new NpgsqlParameter<string>("event", created.Event!));
-        p.Add(new NpgsqlParameter<string>("payload", NpgsqlDbType.Jsonb) { TypedValue = created.Payload! });
-        p.Add(new NpgsqlParameter<DateTimeOffset>("created_at", created.CreatedAt));
-        p.Add(new NpgsqlParameter<DateTimeOffset>("available_at", created.AvailableAt));
-        p.Add(new NpgsqlParameter("published_at", NpgsqlDbType.TimestampTz) { Value = (object?)created.PublishedAt ?? DBNull.Value });
+        AddConstants(p);
+        p.AddOutboxRow(created);
     }
 }

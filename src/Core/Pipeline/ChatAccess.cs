@@ -25,8 +25,10 @@ public sealed class ChatAccess(DistaHilarDbContext db)
     public static Problem? Visible(Chat? chat, ChatMember? me) => (chat, me) switch
     {
         (null, _) => Problem.NotFound("The chat"),
-        (_, null) when ChatRules.IsPreviewable(chat) => Problem.Forbidden("Join the chat first."),
-        (_, null) => Problem.NotFound("The chat"),
+        (_, null) => NotMember(ChatRules.IsPreviewable(chat)),
         _ => null,
     };
+
+    /// <summary>A write by someone who is not a member: 403 where they could join (a public group or channel), else 404.</summary>
+    public static Problem NotMember(bool previewable) => previewable ? Problem.Forbidden("Join the chat first.") : Problem.NotFound("The chat");
 }

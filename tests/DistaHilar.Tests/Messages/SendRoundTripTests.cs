@@ -1,12 +1,9 @@
-using System.Data.Common;
-using System.Diagnostics;
 using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
 using DistaHilar.Core.Messages;
 using DistaHilar.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DistaHilar.Tests.Messages;
@@ -117,56 +114,4 @@ public sealed class SendRoundTripTests(TestEnvironment env)
 
     private static async Task<(Caller Caller, string Username)> NewUserAsync(IServiceProvider provider, string username, CancellationToken ct) =>
         (await InProcessCore.NewUserAsync(provider, username, ct), username);
-
-    /// <summary>Npgsql's command activities under one parent activity (so other tests' commands in this process do not count).</summary>
-    private sealed class CommandCounter : IDisposable
-    {
-        private readonly ActivityListener listener;
-        private ActivityTraceId trace;
-        private int count;
-
-        public CommandCounter()
-        {
-            listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == "Npgsql",
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStarted = activity =>
-                {
-                    // Commands only: Npgsql also traces opening a physical connection.
-                    if (activity.TraceId == trace && activity.Kind == ActivityKind.Client && !activity.DisplayName.Contains("open", StringComparison.OrdinalIgnoreCase))
-                    {
-                        Interlocked.Increment(ref count);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(listener);
-        }
-
-        public int Count => Volatile.Read(ref count);
-
-        public async Task<T> CountAsync<T>(Func<Task<T>> run)
-        {
-            using var parent = new Activity("counted send").Start();
-            trace = parent.TraceId;
-            return await run();
-        }
-
-        public void Dispose() => listener.Dispose();
-    }
-
-    private sealed class TransactionCounter : DbTransactionInterceptor
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.TransactionStartedAsync(connection, eventData, result, cancellationToken);
-        }
-    }
 }
