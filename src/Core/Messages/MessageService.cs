@@ -21,6 +21,25 @@ public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCo
     public const int DefaultPage = 50;
     public const int MaxPage = 100;
 
+    /// <summary>
+    /// A read pointer moved forward (never back) in one statement: the member, the message's seq, the move, and the
+    /// chat's last message seq. Not moved when it is already there or beyond (no write); then the pointer answered is at
+    /// least the message's, which a concurrent move on another device may have passed. Reads not yet applied to read
+    /// counts (this move, or one whose queueing failed) are queued for the aggregator.
+    /// </summary>
+    private const string ReadSql = """
+        WITH me AS (SELECT read_seq, read_applied_seq FROM chat_members WHERE chat_id = @chat AND user_id = @user),
+        target AS (SELECT seq FROM messages WHERE id = @message AND chat_id = @chat),
+        moved AS (
+            UPDATE chat_members m SET read_seq = target.seq FROM target
+            WHERE m.chat_id = @chat AND m.user_id = @user AND m.read_seq < target.seq
+            RETURNING m.read_seq)
+        SELECT EXISTS (SELECT 1 FROM me), (SELECT seq FROM target),
+            COALESCE((SELECT read_seq FROM moved), GREATEST((SELECT read_seq FROM me), (SELECT seq FROM target)), 0),
+            EXISTS (SELECT 1 FROM moved) OR COALESCE((SELECT read_seq > read_applied_seq FROM me), FALSE),
+            (SELECT last_message_seq FROM chats WHERE id = @chat)
+        """;
+
     /// <summary>201 with the new message, or the original (Created false) for a clientMessageId already used.</summary>
     public async Task<Result<(MessageView Message, bool Created)>> SendAsync(Caller caller, Guid chatId, SendMessageRequest request, CancellationToken ct)
     {
@@ -180,32 +199,41 @@ public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCo
             return invalid;
         }
 
-        var member = await db.ChatMembers.AnyAsync(m => m.ChatId == chatId && m.UserId == caller.UserId, ct);
-        if (!member)
+        var pointer = await db.RunStatementAsync(
+            ReadSql,
+            p =>
+            {
+                p.Add(new NpgsqlParameter<Guid>("chat", chatId));
+                p.Add(new NpgsqlParameter<Guid>("user", caller.UserId));
+                p.Add(new NpgsqlParameter<Guid>("message", request.UpToMessageId!.Value));
+            },
+            async (reader, token) =>
+            {
+                await reader.ReadAsync(token);
+                return reader.GetBoolean(0)
+                    ? new ReadPointer(await reader.IsDBNullAsync(1, token) ? null : reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetInt64(4))
+                    : null;
+            },
+            ct);
+        if (pointer is null)
         {
             return Problem.NotFound("The chat");
         }
 
-        var seq = await db.Messages.Where(m => m.Id == request.UpToMessageId && m.ChatId == chatId).Select(m => (long?)m.Seq).FirstOrDefaultAsync(ct);
-        if (seq is null)
+        if (pointer.MessageSeq is null)
         {
             return Problem.NotFound("The message");
         }
 
-        await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId && m.ReadSeq < seq)
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ReadSeq, seq.Value), ct);
-        var pointers = await db.ChatMembers.Where(m => m.ChatId == chatId && m.UserId == caller.UserId)
-            .Join(db.Chats, m => m.ChatId, c => c.Id, (m, c) => new { m.ReadSeq, m.ReadAppliedSeq, c.LastMessageSeq })
-            .FirstAsync(ct);
-        var readSeq = pointers.ReadSeq;
-        if (pointers.ReadSeq > pointers.ReadAppliedSeq)
+        var readSeq = pointer.ReadSeq;
+        if (pointer.Unapplied)
         {
             // Read counts and read.updated are the aggregator's (coalesced). Queued whenever reads are not applied
             // yet, so a retry after a failed enqueue queues it again; a spare event changes nothing.
             await readEvents.EnqueueAsync(new ReadEvent(chatId, caller.UserId), ct);
         }
 
-        var counts = await unreadCounts.ForAsync(caller.UserId, [new(chatId, readSeq, pointers.LastMessageSeq)], ct);
+        var counts = await unreadCounts.ForAsync(caller.UserId, [new(chatId, readSeq, pointer.LastMessageSeq)], ct);
         var unread = counts.TryGetValue(chatId, out var c) ? c.Unread : 0;
         return new ReadState(chatId, readSeq, unread);
     }
@@ -220,6 +248,9 @@ public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCo
 
         return await messageViews.OneAsync(message, ct);
     }
+
+    /// <summary>What <see cref="ReadSql"/> found: null when the caller is not a member.</summary>
+    private sealed record ReadPointer(long? MessageSeq, long ReadSeq, bool Unapplied, long LastMessageSeq);
 
     /// <summary>The history's keyset: messages older than this chat seq.</summary>
     private sealed record HistoryCursor(long Before);
