@@ -6,11 +6,12 @@ using NpgsqlTypes;
 namespace DistaHilar.Core.Pipeline;
 
 /// <summary>
-/// Changes that are one statement of their own (a database function) in autocommit: a send, a reaction. The function
-/// locks the chat row, checks, writes, numbers and writes its outbox row, so the row is locked only while it runs and
-/// the change costs one round trip. What it wrote is published with <see cref="WritePipeline.PublishWrittenAsync"/>.
-/// Functions rather than plain statements: a function's plans are cached per server connection, which survives
-/// PgBouncer's transaction pooling, where prepared statements do not.
+/// Changes that are one statement of their own in autocommit: a send and a reaction (database functions), a read
+/// pointer's move (a plain statement). A send's or reaction's function locks the chat row, checks, writes, numbers and
+/// writes its outbox row, so the row is locked only while it runs and the change costs one round trip; what it wrote
+/// is published with <see cref="WritePipeline.PublishWrittenAsync"/>. Functions where planning costs: a function's
+/// plans are cached per server connection, which survives PgBouncer's transaction pooling, where prepared statements
+/// do not.
 /// </summary>
 public static class ChatStatements
 {

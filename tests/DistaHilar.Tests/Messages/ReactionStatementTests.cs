@@ -79,18 +79,12 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         var seqBefore = await EventSeqAsync(provider, chatId, ct);
 
         // A removal in flight: it holds the chat row and has deleted Bob's membership, not yet committed.
-        await using var removal = new Npgsql.NpgsqlConnection(servers.Postgres.DirectConnectionString);
-        await removal.OpenAsync(ct);
-        await using var tx = await removal.BeginTransactionAsync(ct);
-        await using (var hold = new Npgsql.NpgsqlCommand($"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE; DELETE FROM chat_members WHERE chat_id = '{chatId}' AND user_id = '{bob.UserId}'", removal, tx))
-        {
-            await hold.ExecuteNonQueryAsync(ct);
-        }
+        await using var removal = await ChatRowHold.StartAsync(servers, chatId, ct, removing: bob.UserId);
 
         await using var scope = provider.CreateAsyncScope();
         var react = scope.ServiceProvider.GetRequiredService<ReactionService>().SetAsync(bob, chatId, messageId, new ReactionRequest("👍"), ct);
         await LockWaiters.WaitAsync(servers, "react_message(", 1, ct);
-        await tx.CommitAsync(ct);
+        await removal.CommitAsync(ct);
 
         var result = await react;
         Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);

@@ -28,10 +28,7 @@ public sealed class SendBatchTests(TestEnvironment env)
         var chatId = await NewGroupAsync(provider, alice, [bob.UserId], ct);
         var lanes = provider.GetRequiredService<SendLanes>();
 
-        await using var holder = new NpgsqlConnection(servers.Postgres.DirectConnectionString);
-        await holder.OpenAsync(ct);
-        await using var hold = await holder.BeginTransactionAsync(ct);
-        await ExecuteAsync(holder, hold, $"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE", ct);
+        await using var hold = await ChatRowHold.StartAsync(servers, chatId, ct);
 
         var first = Send(provider, alice, chatId, "first", "runs alone, waiting for the chat row", ct);
         await LockWaiters.WaitAsync(servers, "send_message(", 1, ct);
@@ -78,10 +75,7 @@ public sealed class SendBatchTests(TestEnvironment env)
         var chatId = await NewGroupAsync(provider, alice, [bob.UserId], ct);
         var lanes = provider.GetRequiredService<SendLanes>();
 
-        await using var holder = new NpgsqlConnection(servers.Postgres.DirectConnectionString);
-        await holder.OpenAsync(ct);
-        await using var hold = await holder.BeginTransactionAsync(ct);
-        await ExecuteAsync(holder, hold, $"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE", ct);
+        await using var hold = await ChatRowHold.StartAsync(servers, chatId, ct);
 
         var first = Send(provider, alice, chatId, "first", "alone", ct);
         await LockWaiters.WaitAsync(servers, "send_message(", 1, ct);

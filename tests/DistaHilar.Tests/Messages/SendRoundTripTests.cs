@@ -79,18 +79,12 @@ public sealed class SendRoundTripTests(TestEnvironment env)
         }
 
         // A removal in flight: it holds the chat row and has deleted Bob's membership, not yet committed.
-        await using var removal = new Npgsql.NpgsqlConnection(servers.Postgres.DirectConnectionString);
-        await removal.OpenAsync(ct);
-        await using var tx = await removal.BeginTransactionAsync(ct);
-        await using (var hold = new Npgsql.NpgsqlCommand($"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE; DELETE FROM chat_members WHERE chat_id = '{chatId}' AND user_id = '{bob.Caller.UserId}'", removal, tx))
-        {
-            await hold.ExecuteNonQueryAsync(ct);
-        }
+        await using var removal = await ChatRowHold.StartAsync(servers, chatId, ct, removing: bob.Caller.UserId);
 
         await using var sendScope = provider.CreateAsyncScope();
         var send = sendScope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(bob.Caller, chatId, new SendMessageRequest("late", "still here?", null, null), ct);
         await LockWaiters.WaitAsync(servers, "send_message(", 1, ct);
-        await tx.CommitAsync(ct);
+        await removal.CommitAsync(ct);
 
         var result = await send;
         Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);
