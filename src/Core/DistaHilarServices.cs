@@ -94,6 +94,7 @@ public static class DistaHilarServices
         services.AddScoped<UnreadCounts>();
         services.AddScoped<MessageService>();
         services.AddScoped<MessageEdits>();
+        services.AddScoped<MessageChanges>();
         services.AddScoped<MessageForwards>();
         services.AddScoped<MessageSearch>();
         services.AddScoped<ReactionService>();

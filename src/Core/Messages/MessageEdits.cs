@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace DistaHilar.Core.Messages;
 
 /// <summary>
-/// Editing and deleting messages. Deleting checks every id of a batch before it writes anything: one id that is
+/// Editing, pinning and deleting messages. An edit or a pin is one read and one statement (<see cref="MessageChanges"/>). Deleting checks every id of a batch before it writes anything: one id that is
 /// unknown, of another chat, or not the caller's to delete refuses the whole batch.
 /// </summary>
-public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline, MediaCleanup mediaCleanup, MessageViews messageViews, TimeProvider time)
+public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline, MessageChanges changes, MediaCleanup mediaCleanup, TimeProvider time)
 {
     public const string Updated = "message.updated";
     public const string Deleted = "messages.deleted";
@@ -23,14 +23,8 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
             return invalid;
         }
 
-        return await pipeline.ChatAsync<MessageView>(caller.UserId, chatId, async write =>
+        var edited = await changes.ChangeAsync(caller.UserId, chatId, messageId, message =>
         {
-            var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct);
-            if (message is null)
-            {
-                return Problem.NotFound("The message");
-            }
-
             if (message.SenderId != caller.UserId)
             {
                 return Problem.Forbidden("Only the author edits a message.");
@@ -54,10 +48,9 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
 
             message.Text = request.Text;
             message.EditedAt = time.GetUtcNow();
-            var view = await messageViews.OneAsync(message, ct);
-            await write.AnnounceAsync(Updated, view, ct);
-            return view;
+            return true;
         }, ct);
+        return edited.IsSuccess ? edited.Value! : edited.Problem;
     }
 
     /// <summary>
@@ -115,22 +108,17 @@ public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline,
     /// <summary>Pins or unpins a message (several per chat); doing it twice changes nothing. Members get <c>message.updated</c>.</summary>
     public async Task<Result<Done>> PinAsync(Caller caller, Guid chatId, Guid messageId, bool pinned, CancellationToken ct)
     {
-        return await pipeline.ChatAsync<Done>(caller.UserId, chatId, async write =>
+        var result = await changes.ChangeAsync(caller.UserId, chatId, messageId, message =>
         {
-            var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ChatId == chatId && m.DeletedAt == null, ct);
-            if (message is null)
+            if ((message.PinnedAt is not null) == pinned)
             {
-                return Problem.NotFound("The message");
+                return false;
             }
 
-            if ((message.PinnedAt is not null) != pinned)
-            {
-                message.PinnedAt = pinned ? time.GetUtcNow() : null;
-                message.PinnedBy = pinned ? caller.UserId : null;
-                await write.AnnounceAsync(Updated, await messageViews.OneAsync(message, ct), ct);
-            }
-
-            return Done.Value;
-        }, ct, rule: (chat, me) => ChatRules.CanPin(chat.Type, me.Role) ? null : Problem.Forbidden("Only the owner, admins and moderators pin messages here."));
+            message.PinnedAt = pinned ? time.GetUtcNow() : null;
+            message.PinnedBy = pinned ? caller.UserId : null;
+            return true;
+        }, ct, rule: (type, role) => ChatRules.CanPin(type, role) ? null : Problem.Forbidden("Only the owner, admins and moderators pin messages here."));
+        return result.IsSuccess ? Done.Value : result.Problem;
     }
 }

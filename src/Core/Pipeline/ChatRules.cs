@@ -67,5 +67,7 @@ public static class ChatRules
     public static bool CanPin(ChatType type, ChatRole role) => type == ChatType.Dialog || role >= ChatRole.Moderator;
 
     /// <summary>Non-members may see a chat only when it is a public group or channel.</summary>
-    public static bool IsPreviewable(Chat chat) => chat.Type != ChatType.Dialog && chat.IsPublic;
+    public static bool IsPreviewable(Chat chat) => IsPreviewable(chat.Type, chat.IsPublic);
+
+    public static bool IsPreviewable(ChatType type, bool isPublic) => type != ChatType.Dialog && isPublic;
 }

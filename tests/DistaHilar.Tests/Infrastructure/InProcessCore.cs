@@ -1,6 +1,9 @@
 using DistaHilar.Core;
+using DistaHilar.Core.Chats;
 using DistaHilar.Core.Common;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Messages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,5 +38,24 @@ public static class InProcessCore
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return new Caller(user.Id, Guid.NewGuid());
+    }
+
+    /// <summary>A group of Alice (its owner) and Bob with one message of Alice's in it.</summary>
+    public static async Task<(Caller Alice, Caller Bob, Guid ChatId, Guid MessageId)> GroupWithMessageAsync(ServiceProvider provider, CancellationToken ct)
+    {
+        var alice = await NewUserAsync(provider, null, ct);
+        var bob = await NewUserAsync(provider, null, ct);
+        await using var scope = provider.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ChatService>().CreateAsync(alice, ChatType.Group, new CreateChatRequest("a group", null, [bob.UserId], false), ct);
+        var chatId = created.Value!.Id;
+        var sent = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(alice, chatId, new SendMessageRequest("m1", "first words", null, null), ct);
+        return (alice, bob, chatId, sent.Value.Message.Id);
+    }
+
+    /// <summary>The chat's last event number.</summary>
+    public static async Task<long> EventSeqAsync(ServiceProvider provider, Guid chatId, CancellationToken ct)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>().Chats.AsNoTracking().SingleAsync(c => c.Id == chatId, ct)).EventSeq;
     }
 }

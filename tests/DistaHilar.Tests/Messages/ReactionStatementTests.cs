@@ -22,9 +22,9 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         var ct = TestContext.Current.CancellationToken;
         var transactions = new TransactionCounter();
         await using var provider = InProcessCore.Build(await env.ServersAsync(), transactions);
-        var (alice, bob, chatId, messageId) = await GroupWithMessageAsync(provider, ct);
+        var (alice, bob, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
         var stranger = await InProcessCore.NewUserAsync(provider, null, ct);
-        var seqBefore = await EventSeqAsync(provider, chatId, ct);
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
         async Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<ReactionService, Task<Result<T>>> change)
         {
@@ -56,7 +56,7 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         // Four changes, four numbers and four events, each with the counts after it and no one's own reaction marked.
         await using var check = provider.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
-        Assert.Equal(seqBefore + 4, await EventSeqAsync(provider, chatId, ct));
+        Assert.Equal(seqBefore + 4, await InProcessCore.EventSeqAsync(provider, chatId, ct));
         var events = await db.OutboxMessages.AsNoTracking().Where(o => o.ChatId == chatId && o.Event == ReactionService.Updated).OrderBy(o => o.Id).Select(o => o.Payload!).ToListAsync(ct);
         var seen = events.Select(e => JsonDocument.Parse(e)).Select(e => (
             Seq: e.RootElement.GetProperty("seq").GetInt64(),
@@ -75,8 +75,8 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         var ct = TestContext.Current.CancellationToken;
         var servers = await env.ServersAsync();
         await using var provider = InProcessCore.Build(servers);
-        var (_, bob, chatId, messageId) = await GroupWithMessageAsync(provider, ct);
-        var seqBefore = await EventSeqAsync(provider, chatId, ct);
+        var (_, bob, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
         // A removal in flight: it holds the chat row and has deleted Bob's membership, not yet committed.
         await using var removal = await ChatRowHold.StartAsync(servers, chatId, ct, removing: bob.UserId);
@@ -90,26 +90,8 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);
         await using var check = provider.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
-        Assert.Equal(seqBefore, await EventSeqAsync(provider, chatId, ct));
+        Assert.Equal(seqBefore, await InProcessCore.EventSeqAsync(provider, chatId, ct));
         Assert.False(await db.MessageReactions.AnyAsync(r => r.MessageId == messageId, ct));
         Assert.False(await db.OutboxMessages.AnyAsync(o => o.ChatId == chatId && o.Event == ReactionService.Updated, ct));
-    }
-
-    /// <summary>A group of Alice and Bob with one message of Alice's in it.</summary>
-    private static async Task<(Caller Alice, Caller Bob, Guid ChatId, Guid MessageId)> GroupWithMessageAsync(ServiceProvider provider, CancellationToken ct)
-    {
-        var alice = await InProcessCore.NewUserAsync(provider, null, ct);
-        var bob = await InProcessCore.NewUserAsync(provider, null, ct);
-        await using var scope = provider.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<ChatService>().CreateAsync(alice, ChatType.Group, new CreateChatRequest("reactions", null, [bob.UserId], false), ct);
-        var chatId = created.Value!.Id;
-        var sent = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(alice, chatId, new SendMessageRequest("m1", "react to me", null, null), ct);
-        return (alice, bob, chatId, sent.Value.Message.Id);
-    }
-
-    private static async Task<long> EventSeqAsync(ServiceProvider provider, Guid chatId, CancellationToken ct)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>().Chats.AsNoTracking().SingleAsync(c => c.Id == chatId, ct)).EventSeq;
     }
 }

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using DistaHilar.Core.Chats;
+using DistaHilar.Core.Common;
+using DistaHilar.Core.Data;
+using DistaHilar.Core.Messages;
+using DistaHilar.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DistaHilar.Tests.Messages;
+
+/// <summary>
+/// Core's edits and pins against the real database (through PgBouncer), counting what goes to PostgreSQL: one read
+/// and one statement in autocommit (<c>change_message</c>), which writes only what the read saw still holds; a change
+/// that lost a race reads again.
+/// </summary>
+public sealed class MessageChangeTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task An_edit_or_a_pin_is_one_read_and_one_statement_and_a_refusal_or_a_repeat_writes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var transactions = new TransactionCounter();
+        await using var provider = InProcessCore.Build(await env.ServersAsync(), transactions);
+        var (alice, bob, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        var stranger = await InProcessCore.NewUserAsync(provider, null, ct);
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
+
+        async Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<MessageEdits, Task<Result<T>>> change)
+        {
+            await using var scope = provider.CreateAsyncScope();
+            transactions.Reset();
+            using var commands = new CommandCounter();
+            var result = await commands.CountAsync(() => change(scope.ServiceProvider.GetRequiredService<MessageEdits>()));
+            return (result, commands.Count, transactions.Count);
+        }
+
+        var edited = await CountedAsync(e => e.EditAsync(alice, chatId, messageId, new EditMessageRequest("edited once"), ct));
+        var pinned = await CountedAsync(e => e.PinAsync(alice, chatId, messageId, pinned: true, ct));
+        var pinnedAgain = await CountedAsync(e => e.PinAsync(alice, chatId, messageId, pinned: true, ct));
+        var bobEdits = await CountedAsync(e => e.EditAsync(bob, chatId, messageId, new EditMessageRequest("not his"), ct));
+        var bobUnpins = await CountedAsync(e => e.PinAsync(bob, chatId, messageId, pinned: false, ct));
+        var strangerEdits = await CountedAsync(e => e.EditAsync(stranger, chatId, messageId, new EditMessageRequest("who?"), ct));
+        var unknown = await CountedAsync(e => e.EditAsync(alice, chatId, Guid.NewGuid(), new EditMessageRequest("which?"), ct));
+
+        Assert.Equal((2, 0), (edited.Commands, edited.Transactions));
+        Assert.Equal((2, 0), (pinned.Commands, pinned.Transactions));
+        Assert.All([pinnedAgain, bobUnpins], c => Assert.Equal((1, 0), (c.Commands, c.Transactions)));
+        Assert.All([bobEdits, strangerEdits, unknown], c => Assert.Equal((1, 0), (c.Commands, c.Transactions)));
+        Assert.Equal(("edited once", false), (edited.Result.Value!.Text, edited.Result.Value.Pinned));
+        Assert.NotNull(edited.Result.Value.EditedAt);
+        Assert.True(pinned.Result.IsSuccess && pinnedAgain.Result.IsSuccess);
+        Assert.Equal(ProblemKind.Forbidden, bobEdits.Result.Problem?.Kind); // the author only
+        Assert.Equal(ProblemKind.Forbidden, bobUnpins.Result.Problem?.Kind); // moderators and up, in a group
+        Assert.Equal(ProblemKind.NotFound, strangerEdits.Result.Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, unknown.Result.Problem?.Kind);
+
+        // Two changes, two numbers, two events, each the message as it was written.
+        Assert.Equal(seqBefore + 2, await InProcessCore.EventSeqAsync(provider, chatId, ct));
+        var seen = await UpdatesAsync(provider, chatId, ct);
+        Assert.Equal([(seqBefore + 1, "edited once", false), (seqBefore + 2, "edited once", true)], seen);
+        var row = await MessageAsync(provider, messageId, ct);
+        Assert.Equal(("edited once", alice.UserId), (row.Text, row.PinnedBy));
+    }
+
+    [Fact]
+    public async Task An_edit_waiting_for_the_chat_row_while_the_message_is_deleted_is_refused_and_writes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var servers = await env.ServersAsync();
+        await using var provider = InProcessCore.Build(servers);
+        var (alice, _, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
+
+        // A deletion for everyone in flight: it holds the chat row and has made the message a tombstone, not yet committed.
+        await using var deletion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{messageId}'");
+        await using var scope = provider.CreateAsyncScope();
+        var edit = scope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(alice, chatId, messageId, new EditMessageRequest("too late"), ct);
+        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
+        await deletion.CommitAsync(ct);
+
+        var result = await edit;
+        Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);
+        Assert.Equal(seqBefore, await InProcessCore.EventSeqAsync(provider, chatId, ct));
+        Assert.Empty(await UpdatesAsync(provider, chatId, ct));
+        var row = await MessageAsync(provider, messageId, ct);
+        Assert.Equal((null, null), (row.Text, row.EditedAt));
+    }
+
+    [Fact]
+    public async Task An_edit_that_a_pin_overtook_reads_again_and_its_event_has_both()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var servers = await env.ServersAsync();
+        var transactions = new TransactionCounter();
+        await using var provider = InProcessCore.Build(servers, transactions);
+        var (alice, _, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
+
+        // A pin in flight after the edit's read: the edit's statement finds the pin state it read gone, so it reads again.
+        await using var pin = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET pinned_at = now(), pinned_by = '{alice.UserId}' WHERE id = '{messageId}'");
+        await using var scope = provider.CreateAsyncScope();
+        transactions.Reset();
+        using var commands = new CommandCounter();
+        var edit = commands.CountAsync(() => scope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(alice, chatId, messageId, new EditMessageRequest("after the pin"), ct));
+        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
+        await pin.CommitAsync(ct);
+
+        var result = await edit;
+        Assert.Equal(("after the pin", true), (result.Value!.Text, result.Value.Pinned));
+        Assert.Equal((4, 0), (commands.Count, transactions.Count)); // read, statement (missed), read, statement
+        Assert.Equal(seqBefore + 1, await InProcessCore.EventSeqAsync(provider, chatId, ct)); // the raw pin took no number
+        Assert.Equal([(seqBefore + 1, "after the pin", true)], await UpdatesAsync(provider, chatId, ct));
+        var row = await MessageAsync(provider, messageId, ct);
+        Assert.Equal(("after the pin", alice.UserId), (row.Text, row.PinnedBy));
+    }
+
+
+    /// <summary>The chat's <c>message.updated</c> events in order: (seq, text, pinned).</summary>
+    private static async Task<List<(long Seq, string? Text, bool Pinned)>> UpdatesAsync(ServiceProvider provider, Guid chatId, CancellationToken ct)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
+        var payloads = await db.OutboxMessages.AsNoTracking().Where(o => o.ChatId == chatId && o.Event == MessageEdits.Updated).OrderBy(o => o.Id).Select(o => o.Payload!).ToListAsync(ct);
+        return payloads.Select(p => JsonDocument.Parse(p).RootElement).Select(e => (
+            e.GetProperty("seq").GetInt64(),
+            e.GetProperty("data").GetProperty("text").GetString(),
+            e.GetProperty("data").GetProperty("pinned").GetBoolean())).ToList();
+    }
+
+    private static async Task<Message> MessageAsync(ServiceProvider provider, Guid messageId, CancellationToken ct)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>().Messages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
+    }
+}
