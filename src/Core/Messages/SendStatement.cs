@@ -31,17 +31,15 @@ public abstract record SendOutcome
 }
 
 /// <summary>
-/// A whole send in one statement, in autocommit: the membership and role check, the clientMessageId check, the reply
-/// and media checks, the chat's next message and event numbers, the message row (mentions resolved in SQL), its
-/// attachments and their claim, the sender's read pointer, and the <c>message.created</c> outbox row with its numbers.
-/// One round trip, so the chat row is locked only while the statement runs; a send into the same chat waits on that
-/// lock and then numbers after it, so numbers stay gap-free in commit order. Any refusal updates nothing (every write
-/// hangs off the chat row's update), and any error rolls the statement back whole. Membership is checked twice: in the
-/// statement's snapshot (so a refusal touches no row), and by updating the sender's read pointer after the chat row's
-/// lock, as the old three-step send did: a removal that committed meanwhile leaves no row, the message's sender is
-/// then null, and the not-null error undoes the statement. The statement is the database function <c>send_message</c>
-/// (in the Baseline migration): a function's plan is cached per server connection, which survives PgBouncer's
-/// transaction pooling, where prepared statements do not; planning it anew cost more than running it.
+/// A whole send in one statement, in autocommit: the database function <c>send_message</c> (SendSteps migration) locks
+/// the chat row, then checks membership and role, the clientMessageId, the reply and the media, takes the chat's next
+/// message and event numbers, writes the message (mentions resolved in SQL), its attachments and their claim, the
+/// sender's read pointer, and the <c>message.created</c> outbox row with its numbers. One round trip, so the chat row is
+/// locked only while the function runs; a send into the same chat waits on that lock, checks after it (a racing copy
+/// of itself is then "earlier", a removal that committed meanwhile a refusal) and numbers after it, so numbers stay
+/// gap-free in commit order. Any refusal returns before anything is written, and any error rolls the statement back
+/// whole. A function's plans are cached per server connection, which survives PgBouncer's transaction pooling, where
+/// prepared statements do not; planning it anew cost more than running it.
 /// </summary>
 public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
 {
@@ -123,13 +121,14 @@ public sealed class SendStatement(DistaHilarDbContext db, SendLanes lanes)
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MessageConfiguration.ClientMessageIdIndex })
         {
-            // Two racing copies of one send: both passed the check, the second waited on the chat row and lost here.
+            // Two racing copies of one send: the second checks after the first's lock, so it sees the first as "earlier";
+            // the unique index stays the last word should any copy get past that check.
             return new SendOutcome.AlreadySent();
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.NotNullViolation, TableName: "messages", ColumnName: "sender_id" })
         {
-            // Removed (or demoted in a channel) by a change that committed while this statement waited for the chat
-            // row: the membership row, updated after that wait, is gone, and the error undoes the numbers taken.
+            // Removed (or demoted in a channel) by a change that did not go through the chat row's lock: the membership
+            // row, updated for the read pointer, names the sender, and the error undoes the numbers taken.
             return new SendOutcome.MayNotPost();
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.ForeignKeyViolation, TableName: "message_media" })
