@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace DistaHilar.Core.Messages;
 
 /// <summary>
-/// Editing, pinning and deleting messages. An edit or a pin is one read and one statement (<see cref="MessageChanges"/>). Deleting checks every id of a batch before it writes anything: one id that is
-/// unknown, of another chat, or not the caller's to delete refuses the whole batch.
+/// Editing, pinning and deleting messages. An edit or a pin is one read and one statement (<see cref="MessageChanges"/>).
+/// Deleting checks every id of a batch before it writes anything: one id that is unknown, of another chat, or not the
+/// caller's to delete refuses the whole batch.
 /// </summary>
 public sealed class MessageEdits(DistaHilarDbContext db, WritePipeline pipeline, MessageChanges changes, MediaCleanup mediaCleanup, TimeProvider time)
 {

@@ -4,7 +4,8 @@ namespace DistaHilar.Tests.Infrastructure;
 
 /// <summary>
 /// A transaction on a direct connection that holds a chat's row (FOR UPDATE), and may already have removed a member
-/// in it or run a statement of its own (<c>then</c>): a change of the app's that needs the row waits until <see cref="CommitAsync"/>, so a race is ordered for certain.
+/// in it or run a statement of its own (<c>then</c>): a change of the app's that needs the row waits until
+/// <see cref="CommitAsync"/>, so a race is ordered for certain.
 /// </summary>
 public sealed class ChatRowHold : IAsyncDisposable
 {
