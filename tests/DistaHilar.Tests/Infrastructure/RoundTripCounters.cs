@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DistaHilar.Tests.Infrastructure;
 
@@ -53,5 +54,22 @@ public sealed class TransactionCounter : DbTransactionInterceptor
     {
         Interlocked.Increment(ref count);
         return base.TransactionStartedAsync(connection, eventData, result, cancellationToken);
+    }
+}
+
+/// <summary>One call of a Core service in a scope of its own, with the commands and transactions it sent to PostgreSQL.</summary>
+public static class RoundTrips
+{
+    public static async Task<(T Result, int Commands, int Transactions)> CountAsync<TService, T>(IServiceProvider provider, TransactionCounter transactions, Func<TService, Task<T>> call)
+        where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(transactions);
+        ArgumentNullException.ThrowIfNull(call);
+        await using var scope = provider.CreateAsyncScope();
+        transactions.Reset();
+        using var commands = new CommandCounter();
+        var result = await commands.CountAsync(() => call(scope.ServiceProvider.GetRequiredService<TService>()));
+        return (result, commands.Count, transactions.Count);
     }
 }

@@ -26,14 +26,8 @@ public sealed class MessageChangeTests(TestEnvironment env)
         var stranger = await InProcessCore.NewUserAsync(provider, null, ct);
         var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
-        async Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<MessageEdits, Task<Result<T>>> change)
-        {
-            await using var scope = provider.CreateAsyncScope();
-            transactions.Reset();
-            using var commands = new CommandCounter();
-            var result = await commands.CountAsync(() => change(scope.ServiceProvider.GetRequiredService<MessageEdits>()));
-            return (result, commands.Count, transactions.Count);
-        }
+        Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<MessageEdits, Task<Result<T>>> change) =>
+            RoundTrips.CountAsync(provider, transactions, change);
 
         var edited = await CountedAsync(e => e.EditAsync(alice, chatId, messageId, new EditMessageRequest("edited once"), ct));
         var pinned = await CountedAsync(e => e.PinAsync(alice, chatId, messageId, pinned: true, ct));

@@ -26,14 +26,8 @@ public sealed class ReactionStatementTests(TestEnvironment env)
         var stranger = await InProcessCore.NewUserAsync(provider, null, ct);
         var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
-        async Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<ReactionService, Task<Result<T>>> change)
-        {
-            await using var scope = provider.CreateAsyncScope();
-            transactions.Reset();
-            using var commands = new CommandCounter();
-            var result = await commands.CountAsync(() => change(scope.ServiceProvider.GetRequiredService<ReactionService>()));
-            return (result, commands.Count, transactions.Count);
-        }
+        Task<(Result<T> Result, int Commands, int Transactions)> CountedAsync<T>(Func<ReactionService, Task<Result<T>>> change) =>
+            RoundTrips.CountAsync(provider, transactions, change);
 
         var bobLikes = await CountedAsync(r => r.SetAsync(bob, chatId, messageId, new ReactionRequest("👍"), ct));
         var aliceLikes = await CountedAsync(r => r.SetAsync(alice, chatId, messageId, new ReactionRequest("👍"), ct));

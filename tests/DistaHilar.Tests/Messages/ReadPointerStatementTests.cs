@@ -28,14 +28,8 @@ public sealed class ReadPointerStatementTests(TestEnvironment env)
             third = (await messages.SendAsync(alice, chatId, new SendMessageRequest("m3", "third", null, null), ct)).Value.Message.Id;
         }
 
-        async Task<(Result<ReadState> Result, int Commands, int Transactions)> ReadAsync(Caller reader, Guid upTo)
-        {
-            await using var scope = provider.CreateAsyncScope();
-            transactions.Reset();
-            using var commands = new CommandCounter();
-            var result = await commands.CountAsync(() => scope.ServiceProvider.GetRequiredService<MessageService>().ReadAsync(reader, chatId, new ReadRequest(upTo), ct));
-            return (result, commands.Count, transactions.Count);
-        }
+        Task<(Result<ReadState> Result, int Commands, int Transactions)> ReadAsync(Caller reader, Guid upTo) =>
+            RoundTrips.CountAsync<MessageService, Result<ReadState>>(provider, transactions, m => m.ReadAsync(reader, chatId, new ReadRequest(upTo), ct));
 
         var behind = await ReadAsync(bob, first);
         var caughtUp = await ReadAsync(bob, third);

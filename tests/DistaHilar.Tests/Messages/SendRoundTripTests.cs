@@ -97,13 +97,9 @@ public sealed class SendRoundTripTests(TestEnvironment env)
     private static async Task<(MessageView Message, int Commands, int Transactions)> SendCountedAsync(
         ServiceProvider provider, TransactionCounter transactions, Caller caller, Guid chatId, SendMessageRequest request, CancellationToken ct)
     {
-        await using var scope = provider.CreateAsyncScope();
-        var messages = scope.ServiceProvider.GetRequiredService<MessageService>();
-        transactions.Reset();
-        using var commands = new CommandCounter();
-        var result = await commands.CountAsync(() => messages.SendAsync(caller, chatId, request, ct));
+        var (result, commands, transactionCount) = await RoundTrips.CountAsync<MessageService, Result<(MessageView Message, bool Created)>>(provider, transactions, m => m.SendAsync(caller, chatId, request, ct));
         Assert.True(result.IsSuccess, result.Problem?.Title);
-        return (result.Value.Message, commands.Count, transactions.Count);
+        return (result.Value.Message, commands, transactionCount);
     }
 
     private static async Task<(Caller Caller, string Username)> NewUserAsync(IServiceProvider provider, string username, CancellationToken ct) =>
