@@ -22,6 +22,8 @@ internal static class ScenarioCatalog
         new SendHotScenario(),
         MessageChangeScenario.React,
         MessageChangeScenario.Edit,
+        MessageChangeScenario.Pin,
+        MessageChangeScenario.Read,
         HistoryScenario.Newest,
         HistoryScenario.Deep,
         UploadScenario.Direct,
