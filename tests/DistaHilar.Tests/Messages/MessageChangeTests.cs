@@ -110,16 +110,53 @@ public sealed class MessageChangeTests(TestEnvironment env)
     }
 
 
+    [Fact]
+    public async Task An_edit_of_a_reply_whose_original_is_deleted_meanwhile_reads_again_and_shows_no_preview()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var servers = await env.ServersAsync();
+        var transactions = new TransactionCounter();
+        await using var provider = InProcessCore.Build(servers, transactions);
+        var (_, bob, chatId, original) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        Guid reply;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var messages = scope.ServiceProvider.GetRequiredService<MessageService>();
+            reply = (await messages.SendAsync(bob, chatId, new SendMessageRequest("r1", "a reply", original, null), ct)).Value.Message.Id;
+            var edited = await scope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(bob, chatId, reply, new EditMessageRequest("a reply, edited"), ct);
+            Assert.Equal(original, edited.Value!.ReplyTo?.Id); // the preview, read with the message
+        }
+
+        // The original deleted for everyone after the edit's read: the preview the edit built is gone, so it reads again.
+        await using var deletion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{original}'");
+        await using var editScope = provider.CreateAsyncScope();
+        transactions.Reset();
+        using var commands = new CommandCounter();
+        var edit = commands.CountAsync(() => editScope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(bob, chatId, reply, new EditMessageRequest("edited again"), ct));
+        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
+        await deletion.CommitAsync(ct);
+
+        var result = await edit;
+        Assert.Equal(("edited again", null), (result.Value!.Text, result.Value.ReplyTo));
+        Assert.Equal((4, 0), (commands.Count, transactions.Count)); // read, statement (missed), read, statement
+        var payload = await UpdatesPayloadAsync(provider, chatId, ct);
+        Assert.Equal(JsonValueKind.Null, payload[^1].GetProperty("data").GetProperty("replyTo").ValueKind);
+        Assert.NotNull((await MessageAsync(provider, original, ct)).DeletedAt);
+    }
+
     /// <summary>The chat's <c>message.updated</c> events in order: (seq, text, pinned).</summary>
-    private static async Task<List<(long Seq, string? Text, bool Pinned)>> UpdatesAsync(ServiceProvider provider, Guid chatId, CancellationToken ct)
+    private static async Task<List<(long Seq, string? Text, bool Pinned)>> UpdatesAsync(ServiceProvider provider, Guid chatId, CancellationToken ct) =>
+        (await UpdatesPayloadAsync(provider, chatId, ct)).Select(e => (
+            e.GetProperty("seq").GetInt64(),
+            e.GetProperty("data").GetProperty("text").GetString(),
+            e.GetProperty("data").GetProperty("pinned").GetBoolean())).ToList();
+
+    private static async Task<List<JsonElement>> UpdatesPayloadAsync(ServiceProvider provider, Guid chatId, CancellationToken ct)
     {
         await using var scope = provider.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DistaHilarDbContext>();
         var payloads = await db.OutboxMessages.AsNoTracking().Where(o => o.ChatId == chatId && o.Event == MessageEdits.Updated).OrderBy(o => o.Id).Select(o => o.Payload!).ToListAsync(ct);
-        return payloads.Select(p => JsonDocument.Parse(p).RootElement).Select(e => (
-            e.GetProperty("seq").GetInt64(),
-            e.GetProperty("data").GetProperty("text").GetString(),
-            e.GetProperty("data").GetProperty("pinned").GetBoolean())).ToList();
+        return payloads.Select(p => JsonDocument.Parse(p).RootElement).ToList();
     }
 
     private static async Task<Message> MessageAsync(ServiceProvider provider, Guid messageId, CancellationToken ct)
