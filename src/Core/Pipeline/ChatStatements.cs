@@ -6,10 +6,10 @@ using NpgsqlTypes;
 namespace DistaHilar.Core.Pipeline;
 
 /// <summary>
-/// Changes that are one statement of their own in autocommit: a send and a reaction (database functions), a read
-/// pointer's move (a plain statement). A send's or reaction's function locks the chat row, checks, writes, numbers and
-/// writes its outbox row, so the row is locked only while it runs and the change costs one round trip; what it wrote
-/// is published with <see cref="WritePipeline.PublishWrittenAsync"/>. Functions where planning costs: a function's
+/// Changes that are one statement of their own in autocommit: a send, a reaction, an edit or a pin (database functions),
+/// a read pointer's move (a plain statement). A function locks the chat row, checks, writes, numbers and writes its
+/// outbox row, so the row is locked only while it runs and the change costs one round trip (an edit or a pin: one read
+/// before it); what it wrote is published with <see cref="WritePipeline.PublishWrittenAsync"/>. Functions where planning costs: a function's
 /// plans are cached per server connection, which survives PgBouncer's transaction pooling, where prepared statements
 /// do not.
 /// </summary>
