@@ -62,19 +62,17 @@ public sealed class MessageChangeTests(TestEnvironment env)
     {
         var ct = TestContext.Current.CancellationToken;
         var servers = await env.ServersAsync();
-        await using var provider = InProcessCore.Build(servers);
+        var transactions = new TransactionCounter();
+        await using var provider = InProcessCore.Build(servers, transactions);
         var (alice, _, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
         var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
         // A deletion for everyone in flight: it holds the chat row and has made the message a tombstone, not yet committed.
-        await using var deletion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{messageId}'");
-        await using var scope = provider.CreateAsyncScope();
-        var edit = scope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(alice, chatId, messageId, new EditMessageRequest("too late"), ct);
-        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
-        await deletion.CommitAsync(ct);
+        var (result, commands, transactionCount) = await EditRacingAsync(
+            servers, provider, transactions, alice, chatId, messageId, "too late", $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{messageId}'", ct);
 
-        var result = await edit;
         Assert.Equal(ProblemKind.NotFound, result.Problem?.Kind);
+        Assert.Equal((3, 0), (commands, transactionCount)); // read, statement (missed), read: gone
         Assert.Equal(seqBefore, await InProcessCore.EventSeqAsync(provider, chatId, ct));
         Assert.Empty(await UpdatesAsync(provider, chatId, ct));
         var row = await MessageAsync(provider, messageId, ct);
@@ -92,23 +90,16 @@ public sealed class MessageChangeTests(TestEnvironment env)
         var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
 
         // A pin in flight after the edit's read: the edit's statement finds the pin state it read gone, so it reads again.
-        await using var pin = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET pinned_at = now(), pinned_by = '{alice.UserId}' WHERE id = '{messageId}'");
-        await using var scope = provider.CreateAsyncScope();
-        transactions.Reset();
-        using var commands = new CommandCounter();
-        var edit = commands.CountAsync(() => scope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(alice, chatId, messageId, new EditMessageRequest("after the pin"), ct));
-        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
-        await pin.CommitAsync(ct);
+        var (result, commands, transactionCount) = await EditRacingAsync(
+            servers, provider, transactions, alice, chatId, messageId, "after the pin", $"UPDATE messages SET pinned_at = now(), pinned_by = '{alice.UserId}' WHERE id = '{messageId}'", ct);
 
-        var result = await edit;
         Assert.Equal(("after the pin", true), (result.Value!.Text, result.Value.Pinned));
-        Assert.Equal((4, 0), (commands.Count, transactions.Count)); // read, statement (missed), read, statement
+        Assert.Equal((4, 0), (commands, transactionCount)); // read, statement (missed), read, statement
         Assert.Equal(seqBefore + 1, await InProcessCore.EventSeqAsync(provider, chatId, ct)); // the raw pin took no number
         Assert.Equal([(seqBefore + 1, "after the pin", true)], await UpdatesAsync(provider, chatId, ct));
         var row = await MessageAsync(provider, messageId, ct);
         Assert.Equal(("after the pin", alice.UserId), (row.Text, row.PinnedBy));
     }
-
 
     [Fact]
     public async Task An_edit_of_a_reply_whose_original_is_deleted_meanwhile_reads_again_and_shows_no_preview()
@@ -128,20 +119,28 @@ public sealed class MessageChangeTests(TestEnvironment env)
         }
 
         // The original deleted for everyone after the edit's read: the preview the edit built is gone, so it reads again.
-        await using var deletion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{original}'");
-        await using var editScope = provider.CreateAsyncScope();
-        transactions.Reset();
-        using var commands = new CommandCounter();
-        var edit = commands.CountAsync(() => editScope.ServiceProvider.GetRequiredService<MessageEdits>().EditAsync(bob, chatId, reply, new EditMessageRequest("edited again"), ct));
-        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
-        await deletion.CommitAsync(ct);
+        var (result, commands, transactionCount) = await EditRacingAsync(
+            servers, provider, transactions, bob, chatId, reply, "edited again", $"UPDATE messages SET deleted_at = now(), text = NULL WHERE id = '{original}'", ct);
 
-        var result = await edit;
         Assert.Equal(("edited again", null), (result.Value!.Text, result.Value.ReplyTo));
-        Assert.Equal((4, 0), (commands.Count, transactions.Count)); // read, statement (missed), read, statement
+        Assert.Equal((4, 0), (commands, transactionCount)); // read, statement (missed), read, statement
         var payload = await UpdatesPayloadAsync(provider, chatId, ct);
         Assert.Equal(JsonValueKind.Null, payload[^1].GetProperty("data").GetProperty("replyTo").ValueKind);
         Assert.NotNull((await MessageAsync(provider, original, ct)).DeletedAt);
+    }
+
+    /// <summary>
+    /// An edit while a transaction of the test's holds the chat row, having run <paramref name="then"/> uncommitted: the
+    /// edit has read, its statement waits for the row, and the hold commits once it does.
+    /// </summary>
+    private static async Task<(Result<MessageView> Result, int Commands, int Transactions)> EditRacingAsync(
+        Dev.LocalServers servers, ServiceProvider provider, TransactionCounter transactions, Caller caller, Guid chatId, Guid messageId, string text, string then, CancellationToken ct)
+    {
+        await using var hold = await ChatRowHold.StartAsync(servers, chatId, ct, then: then);
+        var edit = RoundTrips.CountAsync<MessageEdits, Result<MessageView>>(provider, transactions, e => e.EditAsync(caller, chatId, messageId, new EditMessageRequest(text), ct));
+        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
+        await hold.CommitAsync(ct);
+        return await edit;
     }
 
     /// <summary>The chat's <c>message.updated</c> events in order: (seq, text, pinned).</summary>
