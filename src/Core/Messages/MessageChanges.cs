@@ -21,7 +21,7 @@ public sealed class MessageChanges(DistaHilarDbContext db, WritePipeline pipelin
     /// <summary>Reads before giving up with 409: a miss is rare (someone changed this very message meanwhile).</summary>
     public const int Attempts = 4;
 
-    private const string Sql = "SELECT * FROM change_message(@chat, @user, @message, @min_role, @seen_edited, @seen_pinned, @reply, @text, @edited_at, @pinned_at, @pinned_by, @dialog, @kind, @target, @event, @payload, @created_at, @available_at, @published_at)";
+    private const string Sql = "SELECT * FROM change_message(@chat, @user, @message, @seen_role, @seen_edited, @seen_pinned, @reply, @text, @edited_at, @pinned_at, @pinned_by, @dialog, @kind, @target, @event, @payload, @created_at, @available_at, @published_at)";
 
     /// <summary>
     /// Applies <paramref name="change"/> to the caller's view of a live message of the chat, then writes it with its
@@ -72,7 +72,7 @@ public sealed class MessageChanges(DistaHilarDbContext db, WritePipeline pipelin
                     p.Add(new NpgsqlParameter<Guid>("chat", chatId));
                     p.Add(new NpgsqlParameter<Guid>("user", userId));
                     p.Add(new NpgsqlParameter<Guid>("message", messageId));
-                    p.Add(Nullable("min_role", NpgsqlDbType.Smallint, rule is null ? null : MinRole(seen.Type, rule)));
+                    p.Add(new NpgsqlParameter<short>("seen_role", (short)role));
                     p.Add(Nullable("seen_edited", NpgsqlDbType.TimestampTz, editedBefore));
                     p.Add(Nullable("seen_pinned", NpgsqlDbType.TimestampTz, pinnedBefore));
                     p.Add(Nullable("reply", NpgsqlDbType.Uuid, seen.ReplyTo?.Id));
@@ -108,10 +108,6 @@ public sealed class MessageChanges(DistaHilarDbContext db, WritePipeline pipelin
 
         return Problem.Conflict("message", "The message was changed by others while this change was written; try again.");
     }
-
-    /// <summary>The lowest role <paramref name="rule"/> lets change a message of this chat, for the statement to check again.</summary>
-    private static short? MinRole(ChatType type, Func<ChatType, ChatRole, Problem?> rule) =>
-        Enum.GetValues<ChatRole>().Order().Where(r => rule(type, r) is null).Select(r => (short?)r).FirstOrDefault();
 
     private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
 

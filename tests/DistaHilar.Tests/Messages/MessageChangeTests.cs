@@ -102,6 +102,34 @@ public sealed class MessageChangeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_pin_by_a_moderator_demoted_while_it_waits_reads_again_and_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var servers = await env.ServersAsync();
+        var transactions = new TransactionCounter();
+        await using var provider = InProcessCore.Build(servers, transactions);
+        var (_, bob, chatId, messageId) = await InProcessCore.GroupWithMessageAsync(provider, ct);
+        await using (var promotion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE chat_members SET role = {(short)ChatRole.Moderator} WHERE chat_id = '{chatId}' AND user_id = '{bob.UserId}'"))
+        {
+            await promotion.CommitAsync(ct);
+        }
+
+        var seqBefore = await InProcessCore.EventSeqAsync(provider, chatId, ct);
+
+        // Bob read as a moderator, then demoted by a change that holds the chat row: his role is not the one read.
+        await using var demotion = await ChatRowHold.StartAsync(servers, chatId, ct, then: $"UPDATE chat_members SET role = {(short)ChatRole.Member} WHERE chat_id = '{chatId}' AND user_id = '{bob.UserId}'");
+        var pin = RoundTrips.CountAsync<MessageEdits, Result<Done>>(provider, transactions, e => e.PinAsync(bob, chatId, messageId, pinned: true, ct));
+        await LockWaiters.WaitAsync(servers, "change_message(", 1, ct);
+        await demotion.CommitAsync(ct);
+
+        var (result, commands, transactionCount) = await pin;
+        Assert.Equal(ProblemKind.Forbidden, result.Problem?.Kind);
+        Assert.Equal((3, 0), (commands, transactionCount)); // read, statement (missed), read: no longer may
+        Assert.Equal(seqBefore, await InProcessCore.EventSeqAsync(provider, chatId, ct));
+        Assert.Null((await MessageAsync(provider, messageId, ct)).PinnedAt);
+    }
+
+    [Fact]
     public async Task An_edit_of_a_reply_whose_original_is_deleted_meanwhile_reads_again_and_shows_no_preview()
     {
         var ct = TestContext.Current.CancellationToken;

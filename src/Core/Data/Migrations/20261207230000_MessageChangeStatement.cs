@@ -18,11 +18,11 @@ namespace DistaHilar.Core.Data.Migrations
         {
             // The change was decided, and its event built, from a read without a lock. This statement locks the chat
             // row (as every change to a chat does), then writes only if what the read saw still holds: the caller is a
-            // member with at least p_min_role, the message is live with the edit and pin state read, and the message it
+            // member with the role read (the change's rule was checked on it), the message is live with the edit and pin state read, and the message it
             // replies to, shown in the event's preview, is still live. Otherwise nothing is written.
             // status: 0 written, 1 no such chat for the caller (404), 2 a public chat they have not joined (403),
             // 3 something changed since the read (read again and decide anew).
-            migrationBuilder.Sql(@"CREATE FUNCTION change_message(p_chat uuid, p_user uuid, p_message uuid, p_min_role smallint, p_seen_edited timestamptz, p_seen_pinned timestamptz, p_reply uuid, p_text text, p_edited_at timestamptz, p_pinned_at timestamptz, p_pinned_by uuid, p_dialog smallint, p_kind smallint, p_target text, p_event text, p_payload jsonb, p_created_at timestamptz, p_available_at timestamptz, p_published_at timestamptz)
+            migrationBuilder.Sql(@"CREATE FUNCTION change_message(p_chat uuid, p_user uuid, p_message uuid, p_seen_role smallint, p_seen_edited timestamptz, p_seen_pinned timestamptz, p_reply uuid, p_text text, p_edited_at timestamptz, p_pinned_at timestamptz, p_pinned_by uuid, p_dialog smallint, p_kind smallint, p_target text, p_event text, p_payload jsonb, p_created_at timestamptz, p_available_at timestamptz, p_published_at timestamptz)
 RETURNS TABLE (status smallint, outbox_id bigint, payload text)
 LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
@@ -46,7 +46,7 @@ BEGIN
         RETURN;
     END IF;
 
-    IF v_role < p_min_role
+    IF v_role <> p_seen_role
         OR (p_reply IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.id = p_reply AND r.deleted_at IS NULL)) THEN
         RETURN QUERY SELECT 3::smallint, NULL::bigint, NULL::text;
         RETURN;
