@@ -84,15 +84,15 @@ public sealed class SendBatchTests(TestEnvironment env)
         var after = Send(provider, alice, chatId, "after", "in the same batch", ct);
         await Eventually.True(() => Task.FromResult(lanes.Waiting(chatId) == 2), Wait, "alice's send to queue second");
 
-        // Bob's removal queues for the chat row behind the first send, so it holds the row when the batch starts: the
-        // batch's snapshot still has bob as a member, and its wait for the row ends after his membership is gone.
+        // A removal that does not go through the chat row's lock (none should; a fault to make the whole batch fail):
+        // it has deleted Bob's membership, uncommitted. The batch locks the chat row and still sees Bob as a member,
+        // then waits for his membership row to move his read pointer; when the removal commits, that row is gone, the
+        // message has no sender, and the not-null error undoes the whole batch.
         await using var remover = new NpgsqlConnection(servers.Postgres.DirectConnectionString);
         await remover.OpenAsync(ct);
         await using var removal = await remover.BeginTransactionAsync(ct);
-        var removing = ExecuteAsync(remover, removal, $"SELECT 1 FROM chats WHERE id = '{chatId}' FOR UPDATE; DELETE FROM chat_members WHERE chat_id = '{chatId}' AND user_id = '{bob.UserId}'", ct);
-        await LockWaiters.WaitAsync(servers, "FOR UPDATE", 1, ct);
+        await ExecuteAsync(remover, removal, $"DELETE FROM chat_members WHERE chat_id = '{chatId}' AND user_id = '{bob.UserId}'", ct);
         await hold.CommitAsync(ct);
-        await removing;
         Assert.True((await first).IsSuccess);
         await LockWaiters.WaitAsync(servers, "send_messages(", 1, ct);
 
