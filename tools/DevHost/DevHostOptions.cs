@@ -15,8 +15,17 @@ public sealed record DevHostOptions
     /// <summary>App settings that override local.settings.json's Values (null removes one).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>Whether local.settings.json's Values are read; tests turn this off to stay hermetic.</summary>
+    /// <summary>Whether local.settings.json's Values (and its Host section's CORS) are read; tests turn this off to stay hermetic.</summary>
     public bool ReadLocalSettings { get; init; } = true;
+
+    /// <summary>
+    /// Origins CORS allows (e.g. http://127.0.0.1:5173; "*" for any), added to local.settings.json's Host.CORS when it is
+    /// read, as <c>func start --cors</c> adds to it. None here or there: no CORS headers at all, as in the Functions host.
+    /// </summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>Whether CORS answers allow credentials (cookies); null takes local.settings.json's Host.CORSCredentials (default false).</summary>
+    public bool? CorsCredentials { get; init; }
 
     /// <summary>How long the worker may take to connect, initialise and load its functions.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -44,6 +44,9 @@ public sealed class FunctionsDevHost : IAsyncDisposable
 
     public string RoutePrefix { get; private set; } = "api";
 
+    /// <summary>The CORS the front end applies: local.settings.json's Host section merged with the options'.</summary>
+    public HostCors Cors { get; private init; } = new([], false);
+
     public int WorkerProcessId => worker.Id;
 
     /// <summary>The id passed to the worker on its command line (lets a pid file recognise the process).</summary>
@@ -57,6 +60,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var appDirectory = Path.GetFullPath(options.AppDirectory);
         var hostJson = HostJson.Load(appDirectory);
         var settings = LocalSettings.Load(options.ReadLocalSettings ? appDirectory : null, options.Settings);
+        var cors = HostCors.From(options, appDirectory); // before the worker starts: a bad setting fails at once
         var log = options.LoggerFactory.CreateLogger("DevHost");
         var channel = new WorkerChannel(options.LoggerFactory.CreateLogger("Worker"), hostJson.Logging);
 
@@ -64,7 +68,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var endpoint = new Uri(grpc.Urls.First());
         var workerId = Guid.NewGuid().ToString();
         var worker = WorkerProcess.Start(appDirectory, endpoint, workerId, settings, options.LoggerFactory.CreateLogger("Worker"));
-        var host = new FunctionsDevHost(grpc, worker, worker.Exited) { RoutePrefix = hostJson.RoutePrefix, WorkerId = workerId };
+        var host = new FunctionsDevHost(grpc, worker, worker.Exited) { RoutePrefix = hostJson.RoutePrefix, WorkerId = workerId, Cors = cors };
         try
         {
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -203,6 +207,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton(options.LoggerFactory);
         builder.Services.AddRouting();
+        builder.Services.AddCors(o => o.AddDefaultPolicy(Cors.Policy()));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.HttpPort);
@@ -210,6 +215,14 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         });
         var app = builder.Build();
 
+        // Ahead of routing, as in the Functions host: preflights are answered here and never reach a function.
+        if (Cors.Enabled)
+        {
+            app.UseCors();
+            log.LogInformation("CORS allows {Origins}{Credentials}", string.Join(", ", Cors.Origins), Cors.SupportCredentials ? " with credentials" : "");
+        }
+
+        app.UseRouting();
         gateway = new HttpGateway(channel, new Uri(init.Capabilities["HttpUri"]), options.HttpTimeout, options.LoggerFactory.CreateLogger("DevHost.Http"));
         var order = 0;
         foreach (var function in Functions)

@@ -11,11 +11,9 @@ public static class LocalSettings
     public static Dictionary<string, string> Load(string? appDirectory, IReadOnlyDictionary<string, string?>? overrides)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var path = appDirectory is null ? null : Path.Combine(appDirectory, "local.settings.json");
-        if (path is not null && File.Exists(path))
+        using (var doc = Read(appDirectory))
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (HostJson.Property(doc.RootElement, "Values") is { ValueKind: JsonValueKind.Object } section)
+            if (doc is not null && HostJson.Property(doc.RootElement, "Values") is { ValueKind: JsonValueKind.Object } section)
             {
                 foreach (var entry in section.EnumerateObject())
                 {
@@ -37,5 +35,35 @@ public static class LocalSettings
         }
 
         return values;
+    }
+
+    /// <summary>The <c>Host</c> section's CORS settings: <c>CORS</c> (comma-separated origins) and <c>CORSCredentials</c>.</summary>
+    public static (IReadOnlyList<string> Origins, bool? Credentials) LoadCors(string? appDirectory)
+    {
+        using var doc = Read(appDirectory);
+        if (doc is null || HostJson.Property(doc.RootElement, "Host") is not { ValueKind: JsonValueKind.Object } host)
+        {
+            return ([], null);
+        }
+
+        var origins = HostJson.Property(host, "CORS") is { ValueKind: JsonValueKind.String } cors
+            ? cors.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+        bool? credentials = HostJson.Property(host, "CORSCredentials") switch
+        {
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.False } => false,
+            { ValueKind: JsonValueKind.String } text when bool.TryParse(text.GetString(), out var parsed) => parsed,
+            _ => null,
+        };
+        return (origins, credentials);
+    }
+
+    private static JsonDocument? Read(string? appDirectory)
+    {
+        var path = appDirectory is null ? null : Path.Combine(appDirectory, "local.settings.json");
+        return path is not null && File.Exists(path)
+            ? JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+            : null;
     }
 }

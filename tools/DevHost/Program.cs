@@ -2,11 +2,15 @@ using System.Runtime.InteropServices;
 using DistaHilar.DevHost;
 using Microsoft.Extensions.Logging;
 
-// `DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...]`
-// Runs until Ctrl-C; exits non-zero when the worker dies, so scripts notice a broken app.
+// `DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...] [--cors <origins>] [--cors-credentials]`
+// Runs until Ctrl-C; exits non-zero when the worker dies, so scripts notice a broken app. --cors and --cors-credentials
+// are func start's: comma-separated origins added to local.settings.json's Host.CORS, and credentials allowed.
+const string Usage = "usage: DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...] [--cors <origins>] [--cors-credentials]";
 string? app = null;
 var port = 7071;
 var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+var corsOrigins = new List<string>();
+bool? corsCredentials = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,15 +26,21 @@ for (var i = 0; i < args.Length; i++)
             var pair = args[++i];
             settings[pair[..pair.IndexOf('=', StringComparison.Ordinal)]] = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
             break;
+        case "--cors" when i + 1 < args.Length:
+            corsOrigins.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            break;
+        case "--cors-credentials":
+            corsCredentials = true;
+            break;
         default:
-            Console.Error.WriteLine("usage: DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...]");
+            Console.Error.WriteLine(Usage);
             return 2;
     }
 }
 
 if (app is null)
 {
-    Console.Error.WriteLine("usage: DistaHilar.DevHost --app <function app build output> [--port 7071] [--set KEY=VALUE ...]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
@@ -47,6 +57,8 @@ await using var host = await FunctionsDevHost.StartAsync(new DevHostOptions
     AppDirectory = app,
     HttpPort = port,
     Settings = settings,
+    CorsOrigins = corsOrigins,
+    CorsCredentials = corsCredentials,
     LoggerFactory = loggerFactory,
 }, cancel.Token);
 
