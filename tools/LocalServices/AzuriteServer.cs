@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -98,6 +100,37 @@ public sealed class AzuriteServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Lets pages on <paramref name="origins"/> use blob URLs directly, as a web client does: an XHR PUT to an upload SAS
+    /// (with <c>x-ms-blob-type</c> and <c>Content-Type</c>, the headers <c>POST /api/media/uploads</c> names) and GET/HEAD of
+    /// read URLs. It is the Blob service's CORS rule (Set Blob Service Properties), as the storage account in Azure has;
+    /// without one Azurite refuses every preflight. Every request header is allowed and every response header exposed.
+    /// </summary>
+    public async Task AllowBrowserOriginsAsync(IEnumerable<string> origins, CancellationToken ct = default)
+    {
+        if (_tls is not null)
+        {
+            throw new NotSupportedException("Set CORS on the plain-HTTP Azurite; this one serves HTTPS with a test certificate.");
+        }
+
+        var allowed = string.Join(',', origins);
+        ArgumentException.ThrowIfNullOrEmpty(allowed, nameof(origins));
+        var service = new BlobServiceClient(ConnectionString);
+        BlobServiceProperties properties = await service.GetPropertiesAsync(ct);
+        properties.Cors =
+        [
+            new BlobCorsRule
+            {
+                AllowedOrigins = allowed,
+                AllowedMethods = "GET,HEAD,PUT,OPTIONS",
+                AllowedHeaders = "*",
+                ExposedHeaders = "*",
+                MaxAgeInSeconds = 3600,
+            },
+        ];
+        await service.SetPropertiesAsync(properties, ct);
     }
 
     /// <summary>Stops node (SIGTERM, then SIGKILL) and deletes the temp folder. Safe to call twice.</summary>
