@@ -4,7 +4,9 @@ using DistaHilar.DevHost;
 using DistaHilar.LocalServices;
 using Microsoft.Extensions.Logging;
 
-// dev up [--port 7071] [--app <dir>]   start everything, print the URLs, run until Ctrl-C / SIGTERM
+// dev up [--port 7071] [--app <dir>] [--web-port 5173]
+//                                     start everything (and serve web/dist when it is built; --web-port 0 = a free
+//                                     port), print the URLs, run until Ctrl-C / SIGTERM
 // dev stop                            end the processes a previous `up` recorded (after a crash, say)
 var command = args.FirstOrDefault() ?? "up";
 var registry = new ProcessRegistry(Path.Combine(RepoRoot.Find(), ".dev", "pids"));
@@ -20,11 +22,12 @@ if (command == "stop")
 
 if (command != "up")
 {
-    Console.Error.WriteLine("usage: dev up [--port 7071] [--app <function app build output>] | dev stop");
+    Console.Error.WriteLine("usage: dev up [--port 7071] [--app <function app build output>] [--web-port 5173] | dev stop");
     return 2;
 }
 
 var port = 7071;
+var webPort = WebClientOptions.DefaultPort;
 var app = DevEnvironment.DefaultAppDirectory();
 for (var i = 1; i < args.Length - 1; i += 2)
 {
@@ -36,7 +39,18 @@ for (var i = 1; i < args.Length - 1; i += 2)
         case "--app":
             app = args[i + 1];
             break;
+        case "--web-port":
+            webPort = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            break;
     }
+}
+
+// ./dev.sh builds the web client first when web/ has one; without a build the API runs alone.
+var webRoot = WebClientOptions.DefaultRoot();
+var webClient = File.Exists(Path.Combine(webRoot, "index.html")) ? new WebClientOptions(webRoot, webPort) : null;
+if (webClient is null)
+{
+    Console.WriteLine($"The web client is not served: {webRoot} has no index.html (build it with `npm ci && npm run build` in web/; ./dev.sh does when web/package.json exists).");
 }
 
 // Leftovers of an `up` that was killed hard are ended first, so ports and processes never pile up.
@@ -47,7 +61,7 @@ using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop)
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var started = System.Diagnostics.Stopwatch.StartNew();
-await using var stack = await DevEnvironment.StartAsync(app, port, loggerFactory, readLocalSettings: true, cancel.Token);
+await using var stack = await DevEnvironment.StartAsync(app, port, loggerFactory, readLocalSettings: true, extraSettings: null, PostgresDurability.Fast, webClient, cancel.Token);
 foreach (var process in stack.Services.Processes)
 {
     registry.Record(process);
@@ -61,9 +75,10 @@ if (stack.Turn.Tracked is { } turn)
 registry.Record(new TrackedProcess("worker", stack.Host.WorkerProcessId, "dotnet", stack.Host.WorkerId, 15));
 
 var api = new Uri(stack.Host.BaseAddress, stack.Host.RoutePrefix + "/");
+var web = stack.Web is { } w ? $"{Environment.NewLine}      Web         {w.BaseAddress} (web/dist; its /config.json names the API)" : "";
 Console.WriteLine($"""
 
-    DistaHilar is running (started in {started.Elapsed.TotalSeconds:0.0} s).
+    DistaHilar is running (started in {started.Elapsed.TotalSeconds:0.0} s).{web}
       API         {api}
       Health      {new Uri(api, "health")}
       PostgreSQL  {Redacted(stack.Services.Postgres.DirectConnectionString)} (direct; the app goes through PgBouncer on port {stack.Services.PgBouncer.Port})
