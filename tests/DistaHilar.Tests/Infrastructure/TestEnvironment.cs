@@ -23,6 +23,7 @@ public sealed class TestEnvironment : IAsyncLifetime
     private FunctionsDevHost? sampleApp;
     private FunctionsDevHost? realtimeApp;
     private Emulator? emulator;
+    private WebClientEnvironment? webClient;
 
     public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
 
@@ -81,6 +82,42 @@ public sealed class TestEnvironment : IAsyncLifetime
 
     /// <summary>The coturn static-auth-secret the realtime test app is configured with.</summary>
     public const string TurnSecret = "test-turn-secret";
+
+    /// <summary>
+    /// What ./dev.sh runs, for browser tests: services, SignalR emulator, coturn and the app, plus web/dist served with a
+    /// /config.json naming the app; the app's CORS allows the web origin with credentials (the refresh cookie) and
+    /// Azurite's blob CORS allows it (direct uploads). Its own database and storage, so its queue triggers and outbox
+    /// run (calls ring out, media get processed) and publish to its emulator, where the browsers listen, without
+    /// taking the realtime app's work. ICE servers are its coturn on 127.0.0.1 (STUN and TURN): nothing on the
+    /// internet is reachable here. Without a built web/dist only /config.json is served (pages answer 404 saying so).
+    /// </summary>
+    public async Task<WebClientEnvironment> WebClientAsync() =>
+        await Once(() => webClient, async () =>
+        {
+            var quick = new Dictionary<string, string?>
+            {
+                ["SignalR__OutboxClaimDelay"] = "00:00:02",
+                ["SignalR__OutboxMaxRetryDelay"] = "00:00:02",
+            };
+            var stack = await DevEnvironment.StartAsync(
+                FunctionsAppDirectory,
+                httpPort: 0,
+                LoggerFactory,
+                readLocalSettings: false,
+                With(GenerousLimits, quick),
+                PostgresDurability.Fast,
+                new WebClientOptions(WebClientOptions.DefaultRoot(), Port: 0));
+            try
+            {
+                await UntilHealthyAsync(stack.Host);
+                webClient = new WebClientEnvironment(stack);
+            }
+            catch
+            {
+                await stack.DisposeAsync();
+                throw;
+            }
+        });
 
     /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
     public async Task<FunctionsDevHost> SampleAppAsync()
@@ -184,6 +221,11 @@ public sealed class TestEnvironment : IAsyncLifetime
         if (emulator is not null)
         {
             await emulator.DisposeAsync();
+        }
+
+        if (webClient is not null)
+        {
+            await webClient.Environment.DisposeAsync();
         }
 
         if (servers is not null)
