@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, coturn, Node/npm and the
-# repo's pinned npm devDependencies: Azurite, the SignalR JS client and the contract linters (npm ci). Idempotent and
-# quiet: installs only what is missing and says what it did.
+# Installs what the local services (tools/LocalServices) need: PostgreSQL, PgBouncer, ffmpeg, coturn, Node/npm, Chromium
+# (Debian's, for the browser tests) and the repo's pinned npm devDependencies: Azurite, the SignalR JS client and the
+# contract linters (npm ci), and the web client's (npm ci in web/). Idempotent and quiet: installs only what is missing
+# and says what it did.
 # CI machines start fresh, so .ci/run calls this before the tests.
 set -euo pipefail
 
@@ -29,6 +30,7 @@ command -v npm >/dev/null || missing+=(npm)
 command -v setpriv >/dev/null || missing+=(util-linux) # runs postgres/pgbouncer as the postgres user when we are root
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg) # media processing: video posters, durations, waveforms
 command -v turnserver >/dev/null || missing+=(coturn) # the dev stack's TURN server for calls (tools/LocalServices/TurnServer.cs)
+[ -x /usr/bin/chromium ] || missing+=(chromium) # the browser tests drive /usr/bin/chromium (never a downloaded browser)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   # Update the package lists once, and only when something has to be installed.
@@ -54,6 +56,13 @@ if [ ! -d "$repo_root/node_modules/azurite" ] || [ ! -d "$repo_root/node_modules
   || [ "$repo_root/package-lock.json" -nt "$repo_root/node_modules/.package-lock.json" ]; then
   (cd "$repo_root" && quietly npm ci --no-audit --no-fund --loglevel=error)
   did+=("npm ci")
+fi
+
+# The web client's dependencies (web/package-lock.json), under the same rule.
+web="$repo_root/web"
+if [ -f "$web/package.json" ] && { [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; }; then
+  (cd "$web" && quietly npm ci --no-audit --no-fund --loglevel=error)
+  did+=("npm ci in web/")
 fi
 
 if [ "${#did[@]}" -eq 0 ]; then
