@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { message, openChat, openDialog, send, signUp } from './helpers';
+
+test('a video call between two pages connects over WebRTC through our signalling and ends on both sides', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, 'calling you');
+  await openChat(bob, 'Alice');
+
+  await alice.page.getByRole('button', { name: 'Video call' }).click();
+  const aliceCall = alice.page.locator('.call-layer');
+  const bobCall = bob.page.locator('.call-layer');
+  await expect(aliceCall).toHaveAttribute('data-call-phase', 'outgoing');
+  await expect(bobCall).toHaveAttribute('data-call-phase', 'incoming');
+  await expect(bobCall).toContainText('Incoming video call');
+
+  const started = Date.now();
+  await bobCall.getByRole('button', { name: 'Accept' }).click();
+  await expect(aliceCall).toHaveAttribute('data-connection-state', 'connected');
+  await expect(bobCall).toHaveAttribute('data-connection-state', 'connected');
+  console.log(`MEASURE call_connect_ms=${Date.now() - started}ms`);
+  // The fake camera's frames arrive: the remote video plays.
+  await expect.poll(() => bobCall.locator('.remote-video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+
+  await aliceCall.getByRole('button', { name: 'Hang up' }).click();
+  await expect(aliceCall).toHaveCount(0);
+  await expect(bobCall).toHaveCount(0);
+  // The call's service message lands in both histories.
+  await expect(alice.page.locator('.call-line')).toContainText('Outgoing call');
+  await expect(bob.page.locator('.call-line')).toContainText('Incoming call');
+  await expect(message(bob.page, 'calling you')).toBeVisible();
+
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test('a call that is declined ends on both sides and is shown as declined', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, 'ring ring');
+  await openChat(bob, 'Alice');
+
+  await alice.page.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(bob.page.locator('.call-layer')).toHaveAttribute('data-call-phase', 'incoming');
+  await bob.page.locator('.call-layer').getByRole('button', { name: 'Decline' }).click();
+  await expect(alice.page.locator('.call-layer')).toHaveCount(0);
+  await expect(alice.page.locator('.call-line')).toContainText('Declined call');
+
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { message, openChat, openDialog, screenshot, send, signUp } from './helpers';
+
+test('an image upload shows its progress, then its thumbnail in the other page', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, 'photo coming');
+  await openChat(bob, 'Alice');
+
+  // A slow uplink (≈ 2 Mbit/s) makes the progress bar visible between 0 and 100 %.
+  const cdp = await alice.context.newCDPSession(alice.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  const progressSeen = new Set<number>();
+  await alice.page.exposeFunction('reportProgress', (value: number) => progressSeen.add(value));
+  await alice.page.evaluate(() => {
+    new MutationObserver(() => {
+      for (const bar of document.querySelectorAll('.attachments progress')) {
+        (window as unknown as { reportProgress(v: number): void }).reportProgress(Number(bar.getAttribute('data-progress')));
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-progress'], childList: true });
+  });
+
+  // Random pixels do not compress: the browser's own PNG encoder makes a ~1.5 MB file of 700×700.
+  const png = await alice.page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 700;
+    const context = canvas.getContext('2d')!;
+    const pixels = context.createImageData(700, 700);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+    context.putImageData(pixels, 0, 0);
+    return canvas.toDataURL('image/png').split(',')[1]!;
+  });
+  await alice.page.getByTestId('attach-input').setInputFiles({ name: 'noise.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+  await expect(alice.page.locator('.attachments li[data-upload-state="done"]')).toBeVisible({ timeout: 60_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  expect([...progressSeen].some((p) => p > 0 && p < 100), `progress seen: ${[...progressSeen].join(', ')}`).toBe(true);
+
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('look at this');
+  await alice.page.getByRole('button', { name: 'Send' }).click();
+
+  // Bob sees the message at once, then the thumbnail once processing is done (media.updated).
+  const bubble = message(bob.page, 'look at this');
+  await expect(bubble).toBeVisible();
+  const thumbnail = bubble.locator('.media-image img');
+  await expect(thumbnail).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await screenshot(bob.page, 'dialog-with-photo');
+
+  await alice.context.close();
+  await bob.context.close();
+});

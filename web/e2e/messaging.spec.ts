@@ -1,0 +1,93 @@
+import { expect, test } from '@playwright/test';
+import { composer, createGroup, message, openChat, openDialog, report, screenshot, send, signUp } from './helpers';
+
+test('a dialog: delivery, typing, read receipts, reactions, edits, replies and deletion propagate', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+
+  // Bob sees the dialog appear live when the first message arrives, and opens it.
+  await send(alice.page, 'Hello Bob');
+  await expect(bob.page.locator('.chat-row', { hasText: 'Alice' })).toContainText('Hello Bob');
+  await expect(bob.page.locator('.chat-row', { hasText: 'Alice' }).getByLabel('unread')).toHaveText('1');
+  await openChat(bob, 'Alice');
+  await expect(message(bob.page, 'Hello Bob')).toBeVisible();
+
+  // Read receipt: Bob has the chat open, so Alice's ✓ becomes ✓✓.
+  await expect(message(alice.page, 'Hello Bob').locator('.ticks')).toHaveAttribute('aria-label', 'read');
+
+  // Typing indicator.
+  await composer(bob.page).pressSequentially('Hi', { delay: 30 });
+  await expect(alice.page.getByTestId('chat-subtitle')).toHaveText('typing…');
+
+  // Delivery time, typed in one page to shown in the other, over several messages.
+  const times: number[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const text = `ping ${i}`;
+    await composer(alice.page).fill(text);
+    const started = Date.now();
+    await composer(alice.page).press('Enter');
+    // Polled every 5 ms in the page itself, so the figure is the delivery, not the test's polling interval.
+    await bob.page.waitForFunction(
+      (t) => [...document.querySelectorAll('.message[data-message-id] .text')].some((e) => e.textContent === t),
+      text,
+      { polling: 5 },
+    );
+    times.push(Date.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  report('delivery_median_ms', times[2]!, 'ms');
+  report('delivery_max_ms', times[4]!, 'ms');
+
+  // Every message shows once, in order.
+  await expect(bob.page.locator('.message[data-message-id] .text')).toHaveText(['Hello Bob', 'ping 1', 'ping 2', 'ping 3', 'ping 4', 'ping 5']);
+
+  // Reactions: Bob reacts, Alice sees the count.
+  await message(bob.page, 'ping 3').locator('.bubble').click();
+  await bob.page.getByRole('menuitem', { name: 'React 👍' }).click();
+  await expect(message(alice.page, 'ping 3').locator('.reaction')).toContainText('👍 1');
+  await expect(message(bob.page, 'ping 3').locator('.reaction.mine')).toBeVisible();
+
+  // Edits: Alice edits, Bob sees the new text marked edited.
+  await message(alice.page, 'ping 2').locator('.bubble').click();
+  await alice.page.getByRole('menuitem', { name: 'Edit' }).click();
+  await composer(alice.page).fill('ping 2 (fixed)');
+  await composer(alice.page).press('Enter');
+  await expect(message(bob.page, 'ping 2 (fixed)')).toContainText('edited');
+
+  // Replies quote the original.
+  await message(bob.page, 'ping 4').locator('.bubble').click();
+  await bob.page.getByRole('menuitem', { name: 'Reply' }).click();
+  await send(bob.page, 'answering four');
+  await expect(message(alice.page, 'answering four').locator('.reply-quote')).toHaveText('ping 4');
+
+  // Delete for everyone.
+  await message(alice.page, 'ping 5').locator('.bubble').click();
+  await alice.page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+  await expect(message(bob.page, 'ping 5')).toHaveCount(0);
+  await screenshot(alice.page, 'dialog');
+
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test('a group of three: messages reach every member, with sender names', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  const carol = await signUp(browser, 'Carol');
+  await createGroup(alice, 'Weekend plans', [bob, carol]);
+  await expect(bob.page.locator('.chat-row', { hasText: 'Weekend plans' })).toBeVisible();
+  await openChat(bob, 'Weekend plans');
+  await openChat(carol, 'Weekend plans');
+
+  await send(alice.page, 'Hiking on Saturday?');
+  await expect(message(bob.page, 'Hiking on Saturday?')).toBeVisible();
+  await expect(message(carol.page, 'Hiking on Saturday?').locator('.sender')).toHaveText('Alice');
+  await send(carol.page, 'Count me in');
+  await expect(message(alice.page, 'Count me in')).toBeVisible();
+  await expect(message(bob.page, 'Count me in')).toBeVisible();
+  await expect(bob.page.getByTestId('chat-subtitle')).toHaveText('3 members');
+  await screenshot(carol.page, 'group');
+
+  for (const user of [alice, bob, carol]) await user.context.close();
+});

@@ -1,0 +1,65 @@
+import createClient from 'openapi-fetch';
+import type { paths } from './schema.gen';
+import { apiBase } from './config';
+import type { Problem } from './types';
+
+/** An RFC 7807 answer, thrown by `unwrap` so that callers can show its title and per-field errors. */
+export class ProblemError extends Error {
+  readonly status: number;
+  readonly errors: Record<string, string[]>;
+
+  constructor(problem: Partial<Problem> & { status: number }) {
+    super(problem.title ?? `HTTP ${problem.status}`);
+    this.status = problem.status;
+    this.errors = (problem.errors as Record<string, string[]> | undefined) ?? {};
+  }
+}
+
+interface TokenSource {
+  /** The current access token, refreshing it first when it is about to expire. */
+  token(): Promise<string | null>;
+  /** Called after a 401: refresh once; false when the session is gone. */
+  renew(): Promise<boolean>;
+}
+
+let tokens: TokenSource = { token: async () => null, renew: async () => false };
+export const useTokenSource = (source: TokenSource): void => {
+  tokens = source;
+};
+
+/** Adds the bearer token, and after a 401 refreshes once and repeats the request. */
+async function authedFetch(request: Request): Promise<Response> {
+  const retry = request.clone();
+  const send = async (r: Request): Promise<Response> => {
+    const token = await tokens.token();
+    if (token) r.headers.set('Authorization', `Bearer ${token}`);
+    return fetch(r);
+  };
+  const response = await send(request);
+  if (response.status !== 401 || new URL(request.url).pathname.includes('/auth/')) return response;
+  return (await tokens.renew()) ? send(retry) : response;
+}
+
+export const api = createClient<paths>({
+  baseUrl: '',
+  fetch: authedFetch,
+  credentials: 'include',
+});
+
+// The base URL is known only after /config.json is read, so every request is prefixed then.
+api.use({
+  onRequest({ request }) {
+    const url = new URL(request.url);
+    const base = apiBase();
+    const target = new URL(base.pathname.replace(/\/$/, '') + url.pathname + url.search, base);
+    return new Request(target, request);
+  },
+});
+
+/** The body of a successful openapi-fetch answer, or a ProblemError. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (response.ok) return data as T;
+  const problem = (error ?? {}) as Partial<Problem>;
+  throw new ProblemError({ ...problem, status: response.status });
+}

@@ -1,0 +1,43 @@
+import { api, unwrap } from '../../api/http';
+import { chatListItemOf, putChats, putUsers, useChats } from '../../store/chats';
+
+/** The first page of the chat list, or the next one. */
+export async function loadChats(next = false): Promise<void> {
+  const cursor = useChats.getState().chatsCursor;
+  if (next && !cursor) return;
+  const page = await unwrap(api.GET('/chats', { params: { query: next && cursor ? { cursor, limit: 50 } : { limit: 50 } } }));
+  putChats(page.items, page.nextCursor);
+}
+
+/** A chat that appeared (a new message from a new dialog, say) or changed beyond what its events tell. */
+export async function refreshChat(chatId: string): Promise<void> {
+  // The chat list's first page has the chat when it just became active; otherwise the chat's details do.
+  const page = await unwrap(api.GET('/chats', { params: { query: { limit: 50 } } }));
+  putChats(page.items);
+  if (!page.items.some((c) => c.id === chatId)) {
+    const chat = await unwrap(api.GET('/chats/{chatId}', { params: { path: { chatId } } }));
+    putChats([chatListItemOf(chat, useChats.getState().chats[chatId])]);
+  }
+}
+
+export async function createDialog(userId: string): Promise<string> {
+  const chat = await unwrap(api.POST('/chats/dialogs', { body: { userId } }));
+  putChats([chatListItemOf(chat, useChats.getState().chats[chat.id])]);
+  return chat.id;
+}
+
+export async function createGroup(kind: 'group' | 'channel', title: string, memberIds: string[], isPublic = false): Promise<string> {
+  const body = { title, memberIds, isPublic };
+  const chat = await unwrap(kind === 'group' ? api.POST('/chats/groups', { body }) : api.POST('/chats/channels', { body }));
+  putChats([chatListItemOf(chat, useChats.getState().chats[chat.id])]);
+  return chat.id;
+}
+
+export async function loadMembers(chatId: string): Promise<void> {
+  const page = await unwrap(api.GET('/chats/{chatId}/members', { params: { path: { chatId }, query: { limit: 100 } } }));
+  putUsers(page.items.map((m) => m.user));
+}
+
+export async function searchPeople(q: string) {
+  return unwrap(api.GET('/chats/search', { params: { query: { q, limit: 20 } } }));
+}

@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/http';
+import type { ChatView, MessageView } from '../../api/types';
+import { useMe } from '../../auth/session';
+import { chatListItemOf, putChats, useChats } from '../../store/chats';
+import { Avatar } from '../../ui/Avatar';
+import { presenceLabel } from '../../ui/format';
+import { loadMembers } from '../chats/chatActions';
+import { JoinPreview } from '../chats/JoinByLink';
+import { startCall } from '../calls/calls';
+import { Composer, type ComposerMode } from './Composer';
+import { MessageList } from './MessageList';
+import { loadHistory, markRead } from './messageActions';
+import { useTick } from './useTick';
+
+export function ChatPane({ chatId }: { chatId: string }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const chat = useChats((s) => s.chats[chatId]);
+  const history = useChats((s) => s.histories[chatId]);
+  const typingMap = useChats((s) => s.typing[chatId]);
+  const users = useChats((s) => s.users);
+  const peerPresence = useChats((s) => (chat?.peer ? s.presence[chat.peer.id] ?? chat.peer.presence : undefined));
+  const [mode, setMode] = useState<ComposerMode>({ kind: 'new' });
+  const [preview, setPreview] = useState<ChatView | null>(null);
+  const now = useTick(Object.keys(typingMap ?? {}).length > 0);
+
+  useEffect(() => {
+    void loadHistory(chatId);
+    if (!useChats.getState().chats[chatId]) {
+      // Not in my list: a chat of mine not loaded yet, or a public one I preview without joining.
+      void unwrap(api.GET('/chats/{chatId}', { params: { path: { chatId } } })).then((c) => (c.myRole ? putChats([chatListItemOf(c)]) : setPreview(c)));
+    }
+  }, [chatId]);
+
+  useEffect(() => {
+    if (chat && chat.type !== 'dialog') void loadMembers(chatId).catch(() => undefined);
+  }, [chatId, chat?.type]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // What is on screen is read: the newest message moves my read pointer while the page is visible.
+  const newest = history?.ids.length ? history.byId[history.ids[history.ids.length - 1]!] : undefined;
+  useEffect(() => {
+    if (!newest || !chat) return;
+    const read = () => document.visibilityState === 'visible' && void markRead(chatId, newest.id, newest.seq).catch(() => undefined);
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, [chatId, newest?.id, !!chat]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!chat) {
+    return preview ? <JoinPreview chat={preview} /> : <div className="empty-chat" aria-busy="true" />;
+  }
+
+  const typers = Object.entries(typingMap ?? {}).filter(([, until]) => until > now).map(([id]) => users[id]?.name ?? '…');
+  const subtitle = typers.length > 0
+    ? (chat.type === 'dialog' ? t('typing') : t('someoneTyping', { name: typers.join(', ') }))
+    : chat.type === 'dialog'
+      ? presenceLabel(peerPresence, t)
+      : t(chat.type === 'channel' ? 'subscribersCount' : 'membersCount', { count: chat.memberCount });
+  const pinned = history?.ids.map((id) => history.byId[id]).filter((m): m is MessageView => !!m?.pinned).at(-1);
+  const canPost = chat.type !== 'channel' || chat.myRole === 'owner' || chat.myRole === 'admin';
+
+  return (
+    <section className="chat-pane" aria-label={chat.title} data-chat-id={chatId}>
+      <header className="chat-header">
+        <Link to="/" className="icon-button back" aria-label={t('back')}>←</Link>
+        <Avatar id={chat.id} title={chat.title} url={chat.avatarUrl} size={40} online={peerPresence?.status === 'online'} />
+        <div className="chat-header-text">
+          <h2>{chat.title}</h2>
+          <span className={`subtitle ${typers.length > 0 ? 'typing' : ''}`} data-testid="chat-subtitle">{subtitle}</span>
+        </div>
+        {chat.type === 'dialog' && chat.peer && (
+          <>
+            <button className="icon-button" aria-label={t('call')} title={t('call')} onClick={() => void startCall(chatId, false)}>📞</button>
+            <button className="icon-button" aria-label={t('videoCall')} title={t('videoCall')} onClick={() => void startCall(chatId, true)}>🎥</button>
+          </>
+        )}
+      </header>
+      {pinned && (
+        <button className="pinned-bar" onClick={() => document.querySelector(`[data-message-id="${pinned.id}"]`)?.scrollIntoView({ block: 'center' })}>
+          <strong>{t('pinned')}</strong> {pinned.text ?? '📎'}
+        </button>
+      )}
+      <MessageList chat={chat} meId={me.id} onAction={setMode} />
+      {canPost && <Composer chatId={chatId} mode={mode} onModeDone={() => setMode({ kind: 'new' })} />}
+    </section>
+  );
+}

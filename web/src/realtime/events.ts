@@ -1,0 +1,127 @@
+import type { ServerEvent, ServerEvents } from '../api/types';
+import { useSession } from '../auth/session';
+import {
+  putChats, putMessages, removeChat, removeMessages, setPresence, setReactions, setReadBy, setTyping, updateChat,
+  useChats, chatListItemOf,
+} from '../store/chats';
+import { refreshChat } from '../features/chats/chatActions';
+
+/** How long a typing indicator shows without a fresh `typing` event (the sender repeats it every few seconds). */
+export const TYPING_TTL_MS = 6000;
+
+type Handlers = { [K in keyof ServerEvents]?: (event: ServerEvents[K]) => void };
+
+const me = (): string | undefined => useSession.getState().me?.id;
+
+const handlers: Handlers = {
+  'message.created': ({ chatId, data }) => {
+    const state = useChats.getState();
+    putMessages(chatId, [data]);
+    setTyping(chatId, data.senderId, null);
+    if (!state.chats[chatId]) {
+      void refreshChat(chatId);
+      return;
+    }
+    updateChat(chatId, (chat) => ({
+      ...chat,
+      lastMessage: { id: data.id, senderId: data.senderId, text: data.text ?? '', createdAt: data.createdAt },
+      lastActivityAt: data.createdAt,
+      unreadCount: data.senderId === me() ? chat.unreadCount : chat.unreadCount + 1,
+    }));
+  },
+  'message.updated': ({ chatId, data }) => putMessages(chatId, [data]),
+  'messages.deleted': ({ chatId, data }) => {
+    removeMessages(chatId, data.messageIds);
+    const last = useChats.getState().chats[chatId]?.lastMessage;
+    if (last && data.messageIds.includes(last.id)) void refreshChat(chatId);
+  },
+  'reactions.updated': ({ chatId, data }) => setReactions(chatId, data.messageId, data.reactions),
+  'read.updated': ({ chatId, data }) => {
+    setReadBy(chatId, data.userId, data.readSeq);
+    if (data.userId === me()) {
+      const history = useChats.getState().histories[chatId];
+      const unread = history
+        ? history.ids.filter((id) => {
+            const m = history.byId[id];
+            return m !== undefined && m.seq > data.readSeq && m.senderId !== me();
+          }).length
+        : 0;
+      updateChat(chatId, (chat) => ({ ...chat, unreadCount: Math.min(chat.unreadCount, unread), unreadMentionCount: unread === 0 ? 0 : chat.unreadMentionCount }));
+    }
+  },
+  'chat.created': ({ data }) => putChats([chatListItemOf(data, useChats.getState().chats[data.id])]),
+  'chat.updated': (event) => {
+    const data = event.data;
+    if ('muted' in data) {
+      updateChat(data.chatId, (chat) => ({ ...chat, muted: data.muted }));
+    } else {
+      updateChat(data.chatId, (chat) => ({
+        ...chat,
+        title: data.title ?? chat.title,
+        avatarUrl: data.avatarUrl,
+        memberCount: data.memberCount,
+      }));
+    }
+  },
+  'chat.deleted': ({ data }) => removeChat(data.chatId),
+  'member.joined': ({ data }) => {
+    updateChat(data.chatId, (chat) => ({ ...chat, memberCount: chat.memberCount + data.members.length }));
+  },
+  'member.left': ({ data }) => {
+    if (data.userId === me()) removeChat(data.chatId);
+    else updateChat(data.chatId, (chat) => ({ ...chat, memberCount: Math.max(0, chat.memberCount - 1) }));
+  },
+  'member.updated': ({ data }) => {
+    const mine = data.members.find((m) => m.userId === me());
+    if (mine) updateChat(data.chatId, (chat) => ({ ...chat, myRole: mine.role }));
+  },
+  typing: ({ data }) => {
+    if (data.userId === me()) return;
+    setTyping(data.chatId, data.userId, data.action === 'cancel' ? null : Date.now() + TYPING_TTL_MS);
+  },
+  presence: ({ data }) => setPresence(data.userId, { status: data.status, lastSeenAt: data.lastSeenAt }),
+  'media.updated': ({ data }) => {
+    const { histories } = useChats.getState();
+    for (const [chatId, history] of Object.entries(histories)) {
+      const changed = history.ids
+        .map((id) => history.byId[id])
+        .filter((m) => m !== undefined && m.media.some((media) => media.id === data.id))
+        .map((m) => ({ ...m!, media: m!.media.map((media) => (media.id === data.id ? data : media)) }));
+      if (changed.length > 0) putMessages(chatId, changed);
+    }
+  },
+};
+
+/** Listeners for events this module does not keep state for (calls), by target. */
+const extra = new Map<string, Set<(event: ServerEvent) => void>>();
+
+export function onServerEvent<K extends keyof ServerEvents>(name: K, listener: (event: ServerEvents[K]) => void): () => void {
+  const set = extra.get(name) ?? new Set();
+  const wrapped = listener as (event: ServerEvent) => void;
+  set.add(wrapped);
+  extra.set(name, set);
+  return () => set.delete(wrapped);
+}
+
+// Events arrive at least once, live and again through catch-up: each eventId is applied once.
+const seen = new Set<string>();
+const seenOrder: string[] = [];
+const SEEN_LIMIT = 5000;
+
+/** Applies one event unless already applied; true when it was new. */
+export function applyEvent(event: ServerEvent): boolean {
+  if (seen.has(event.eventId)) return false;
+  seen.add(event.eventId);
+  seenOrder.push(event.eventId);
+  if (seenOrder.length > SEEN_LIMIT) seen.delete(seenOrder.shift()!);
+  const handler = handlers[event.type] as ((e: ServerEvent) => void) | undefined;
+  handler?.(event);
+  extra.get(event.type)?.forEach((listener) => listener(event));
+  return true;
+}
+
+export const eventNames: (keyof ServerEvents)[] = [
+  'message.created', 'message.updated', 'messages.deleted', 'reactions.updated', 'read.updated', 'chat.created',
+  'chat.updated', 'chat.deleted', 'member.joined', 'member.left', 'member.updated', 'typing', 'presence',
+  'folder.updated', 'media.updated', 'call.incoming', 'call.updated', 'call.signal', 'live.state', 'live.signal',
+];

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// `npm run dev` proxies /api to a running `./dev.sh` (port 7071), so the client and the API share one origin there;
+// the built client reads its API base URL from /config.json instead (see src/api/config.ts).
+export default defineConfig({
+  plugins: [react()],
+  build: { target: 'es2022', sourcemap: true },
+  server: { host: '127.0.0.1', proxy: { '/api': 'http://127.0.0.1:7071' } },
+});
