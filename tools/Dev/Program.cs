@@ -75,7 +75,8 @@ if (stack.Turn.Tracked is { } turn)
 registry.Record(new TrackedProcess("worker", stack.Host.WorkerProcessId, "dotnet", stack.Host.WorkerId, 15));
 
 var api = new Uri(stack.Host.BaseAddress, stack.Host.RoutePrefix + "/");
-var web = stack.Web is { } w ? $"{Environment.NewLine}      Web         {w.BaseAddress} (web/dist; its /config.json names the API)" : "";
+// Spliced into the raw string below after its indentation is stripped, hence two spaces.
+var web = stack.Web is { } w ? $"{Environment.NewLine}  Web         {w.BaseAddress} (web/dist; its /config.json names the API)" : "";
 Console.WriteLine($"""
 
     DistaHilar is running (started in {started.Elapsed.TotalSeconds:0.0} s).{web}
