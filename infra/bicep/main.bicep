@@ -1,6 +1,7 @@
 // The whole of DistaHilar in one resource group: Function App (Flex Consumption) with a user-assigned identity,
 // keyless storage, Azure SignalR Service (serverless), PostgreSQL Flexible Server with its built-in PgBouncer,
-// Key Vault, Application Insights. `azd up` (azure.yaml) or `az deployment sub create` (docs/deploy.md).
+// Key Vault, Application Insights, and the web client on a Static Web App whose /api is the function app.
+// `azd up` (azure.yaml) or `az deployment sub create` (docs/deploy.md).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -11,8 +12,15 @@ param environmentName string
 @description('Region for every resource.')
 param location string
 
-@description('Origins of the web client (CORS on the API and on SignalR negotiate/connections).')
+@description('Further browser origins (a custom domain of the web client, say) allowed by CORS on the API, SignalR and blob storage; the Static Web App\'s own origin is always allowed. No \'*\': the API allows credentials.')
 param allowedOrigins array = []
+
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+@description('Region of the web client\'s Static Web App (offered in these only; its files are served from edge locations everywhere).')
+param webLocation string = 'westeurope'
+
+@description('Link the function app as the Static Web App\'s /api backend, so the client calls its own origin and the refresh cookie works (docs/deploy.md, web client). false: the client calls the function app cross-origin.')
+param linkWebBackend bool = true
 
 @description('Always-ready HTTP instances (0 scales to zero).')
 param alwaysReadyInstances int = 1
@@ -86,6 +94,7 @@ var names = {
   postgres: 'psql-${token}'
   plan: 'plan-${token}'
   app: 'func-${token}'
+  web: 'stapp-${token}'
 }
 var databaseName = 'distahilar'
 // Optional parts, decided by their non-secret settings (their secrets then must be given too).
@@ -121,6 +130,19 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module web 'modules/staticwebapp.bicep' = {
+  scope: rg
+  params: {
+    name: names.web
+    location: webLocation
+    tags: tags
+  }
+}
+
+// Browsers on these origins call the API, SignalR and blob storage; with credentials, so never '*'.
+var webOrigin = 'https://${web.outputs.defaultHostName}'
+var browserOrigins = union([webOrigin], allowedOrigins)
+
 module storage 'modules/storage.bicep' = {
   scope: rg
   params: {
@@ -129,6 +151,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     queues: queues
     containers: [deploymentContainer, mediaContainer]
+    corsOrigins: browserOrigins
   }
 }
 
@@ -140,7 +163,7 @@ module signalR 'modules/signalr.bicep' = {
     tags: tags
     sku: signalRSku
     units: signalRUnits
-    allowedOrigins: empty(allowedOrigins) ? ['*'] : allowedOrigins
+    allowedOrigins: browserOrigins
     upstreamUrlTemplate: 'https://${names.app}.azurewebsites.net/api/signalr/{category}/{event}'
   }
 }
@@ -321,10 +344,20 @@ module app 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    allowedOrigins: allowedOrigins
+    allowedOrigins: browserOrigins
+    supportCredentials: !contains(allowedOrigins, '*')
     appSettings: map(items(union(platformSettings, plainSettings, secretSettings)), s => { name: s.key, value: s.value })
   }
   dependsOn: [roles, vault]
+}
+
+module webBackend 'modules/staticwebapp-backend.bicep' = if (linkWebBackend) {
+  scope: rg
+  params: {
+    staticSiteName: web.outputs.name
+    functionAppName: app.outputs.name
+    functionAppLocation: app.outputs.location
+  }
 }
 
 output AZURE_RESOURCE_GROUP string = rg.name
@@ -335,3 +368,7 @@ output POSTGRES_POOLER_PORT int = 6432
 output KEY_VAULT_NAME string = vault.outputs.name
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output FUNCTION_APP_NAME string = app.outputs.name
+output WEB_URL string = '${webOrigin}/'
+// What the web client's /config.json says (azure.yaml's predeploy hook writes it): its own /api when linked.
+output WEB_API_BASE_URL string = linkWebBackend ? '/api' : 'https://${app.outputs.defaultHostName}/api'
+output STATIC_WEB_APP_NAME string = web.outputs.name

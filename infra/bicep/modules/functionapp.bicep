@@ -19,7 +19,12 @@ param instanceMemoryMB int
 
 @description('Concurrent HTTP requests per instance: each request holds at most one pooled database connection.')
 param httpPerInstanceConcurrency int
+
+@description('Browser origins allowed by CORS (the web client\'s among them).')
 param allowedOrigins array
+
+@description('Whether CORS answers allow credentials (the refresh cookie); never with \'*\' among the origins.')
+param supportCredentials bool
 
 @description('App settings: [{ name, value }]; secrets are Key Vault references.')
 param appSettings array
@@ -52,7 +57,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       http20Enabled: true
-      cors: { allowedOrigins: allowedOrigins }
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: supportCredentials }
       appSettings: appSettings
     }
     functionAppConfig: {
@@ -81,4 +86,5 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = site.name
+output location string = site.location
 output defaultHostName string = site.properties.defaultHostName

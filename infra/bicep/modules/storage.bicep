@@ -9,6 +9,9 @@ param queues array
 @description('Blob containers: the deployment package and the media uploads.')
 param containers array
 
+@description('Browser origins that PUT uploads to and GET media from SAS URLs directly (the web client).')
+param corsOrigins array
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -28,6 +31,21 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
+  properties: {
+    // An upload is an XHR PUT with x-ms-blob-type and Content-Type (POST /api/media/uploads names them); reads are
+    // GET/HEAD, ranged for video. Any request header is allowed and every response header exposed.
+    cors: {
+      corsRules: empty(corsOrigins) ? [] : [
+        {
+          allowedOrigins: corsOrigins
+          allowedMethods: ['GET', 'HEAD', 'PUT', 'OPTIONS']
+          allowedHeaders: ['*']
+          exposedHeaders: ['*']
+          maxAgeInSeconds: 3600
+        }
+      ]
+    }
+  }
 }
 
 resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in containers: {

@@ -75,6 +75,23 @@ public sealed partial class BicepTests
         Assert.Contains("'{0}-poison'", template, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_web_client_is_a_static_web_app_whose_api_is_the_function_app_and_whose_origin_cors_allows()
+    {
+        var template = await CompiledAsync();
+        var azure = await File.ReadAllTextAsync(Path.Combine(RepoRoot.Find(), "azure.yaml"), Ct);
+
+        // Same origin through the linked backend: the SameSite=Strict refresh cookie reaches /api/auth.
+        Assert.Contains("\"type\": \"Microsoft.Web/staticSites/linkedBackends\"", template, StringComparison.Ordinal);
+        Assert.Contains("'azd-service-name', 'web'", template, StringComparison.Ordinal);
+        Assert.Contains("\"WEB_API_BASE_URL\"", template, StringComparison.Ordinal);
+        // Cross-origin callers (the API without the link, SignalR, direct blob uploads) allow the web origin.
+        Assert.Contains("\"supportCredentials\": \"[parameters('supportCredentials')]\"", template, StringComparison.Ordinal);
+        Assert.Contains("'allowedMethods', createArray('GET', 'HEAD', 'PUT', 'OPTIONS')", template, StringComparison.Ordinal);
+        Assert.Matches(@"web:\s+project: \./web\s+language: js\s+host: staticwebapp\s+dist: dist", azure);
+        Assert.True(File.Exists(Path.Combine(RepoRoot.Find(), "infra", "hooks", "web-predeploy.sh")));
+    }
+
     private static bool IsSecret(string key) => SecretName().IsMatch(key);
 
     [GeneratedRegex("(Secret|Password|ConnectionString)$")]
