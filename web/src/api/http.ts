@@ -40,21 +40,17 @@ async function authedFetch(request: Request): Promise<Response> {
   return (await tokens.renew()) ? send(retry) : response;
 }
 
-export const api = createClient<paths>({
-  baseUrl: '',
-  fetch: authedFetch,
-  credentials: 'include',
-});
+const clientFor = (baseUrl: string) => createClient<paths>({ baseUrl, fetch: authedFetch, credentials: 'include' });
 
-// The base URL is known only after /config.json is read, so every request is prefixed then.
-api.use({
-  onRequest({ request }) {
-    const url = new URL(request.url);
-    const base = apiBase();
-    const target = new URL(base.pathname.replace(/\/$/, '') + url.pathname + url.search, base);
-    return new Request(target, request);
-  },
-});
+/**
+ * The typed API client. Its base URL is known only once /config.json is read (`initApi`); the binding is live, so
+ * every module that imported `api` uses the configured one.
+ */
+export let api = clientFor('/api');
+
+export function initApi(): void {
+  api = clientFor(apiBase().toString().replace(/\/$/, ''));
+}
 
 /** The body of a successful openapi-fetch answer, or a ProblemError. */
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {

@@ -36,20 +36,22 @@ interface Props {
 
 export const MessageBubble = memo(function MessageBubble({ message, chat, mine, readByPeer, showSender, onAction }: Props) {
   const { t } = useTranslation();
-  const [menu, setMenu] = useState(false);
+  // The menu opens towards the middle of the screen, so the composer or the header never covers it.
+  const [menu, setMenu] = useState<'above' | 'below' | null>(null);
+  const toggleMenu = (target: Element) => setMenu(menu ? null : target.getBoundingClientRect().top > window.innerHeight / 2 ? 'above' : 'below');
   const sender = useChats((s) => s.users[message.senderId]);
   const forwardedFrom = useChats((s) => (message.forwardedFrom ? s.users[message.forwardedFrom.senderId] : undefined));
   const staff = chat.myRole === 'owner' || chat.myRole === 'admin' || chat.myRole === 'moderator';
   const canPin = chat.type === 'dialog' || staff;
   const close = (action: () => unknown) => () => {
-    setMenu(false);
+    setMenu(null);
     void action();
   };
   const myReaction = message.reactions.find((r) => r.mine)?.emoji ?? null;
 
   return (
     <div className={`message ${mine ? 'mine' : 'theirs'} ${message.call ? 'service' : ''}`} data-message-id={message.id} data-seq={message.seq}>
-      <div className="bubble" onClick={() => setMenu(!menu)} onContextMenu={(e) => { e.preventDefault(); setMenu(true); }}>
+      <div className="bubble" onClick={(e) => toggleMenu(e.currentTarget)} onContextMenu={(e) => { e.preventDefault(); if (!menu) toggleMenu(e.currentTarget); }}>
         {showSender && <div className="sender">{sender?.name ?? '…'}</div>}
         {message.forwardedFrom && <div className="forwarded">{t('forwardedFrom')}: {forwardedFrom?.name ?? '…'}</div>}
         {message.replyTo && (
@@ -76,7 +78,7 @@ export const MessageBubble = memo(function MessageBubble({ message, chat, mine, 
         </div>
       )}
       {menu && (
-        <div className="message-menu" role="menu">
+        <div className={`message-menu ${menu}`} role="menu">
           <div className="quick-reactions">
             {QUICK_REACTIONS.map((emoji) => (
               <button key={emoji} role="menuitem" aria-label={`React ${emoji}`} className={emoji === myReaction ? 'mine' : ''} onClick={close(() => react(chat.id, message.id, emoji === myReaction ? null : emoji))}>{emoji}</button>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ProblemError, unwrap } from '../../api/http';
@@ -25,6 +25,7 @@ export function SettingsPanel() {
   const me = useMe();
   const setMe = useSession((s) => s.setMe);
   const queries = useQueryClient();
+  const navigate = useNavigate();
   const [profile, setProfile] = useState({ name: me.name, surname: me.surname ?? '', bio: me.bio ?? '' });
   const [error, setError] = useState<string | null>(null);
   const [avatarProgress, setAvatarProgress] = useState<number | null>(null);
@@ -119,7 +120,7 @@ export function SettingsPanel() {
           </ul>
           {(sessions.data?.items.length ?? 0) > 1 && <button onClick={() => endOthers.mutate()}>{t('endOtherSessions')}</button>}
         </section>
-        <button className="danger sign-out" onClick={() => void signOut()}>{t('signOut')}</button>
+        <button className="danger sign-out" onClick={() => { navigate('/', { replace: true }); void signOut(); }}>{t('signOut')}</button>
       </div>
     </aside>
   );
