@@ -31,6 +31,7 @@ command -v setpriv >/dev/null || missing+=(util-linux) # runs postgres/pgbouncer
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg) # media processing: video posters, durations, waveforms
 command -v turnserver >/dev/null || missing+=(coturn) # the dev stack's TURN server for calls (tools/LocalServices/TurnServer.cs)
 [ -x /usr/bin/chromium ] || missing+=(chromium) # the browser tests drive /usr/bin/chromium (never a downloaded browser)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji) # reactions and emoji in the browser tests and screenshots
 
 if [ "${#missing[@]}" -gt 0 ]; then
   # Update the package lists once, and only when something has to be installed.

@@ -1,10 +1,11 @@
 import type { ServerEvent, ServerEvents } from '../api/types';
 import { useSession } from '../auth/session';
 import {
-  putChats, putMessages, removeChat, removeMessages, setPresence, setReactions, setReadBy, setTyping, updateChat,
+  putChats, putMessages, putUsers, removeChat, removeMessages, setPresence, setReactions, setReadBy, setTyping, updateChat,
   useChats, chatListItemOf,
 } from '../store/chats';
 import { refreshChat } from '../features/chats/chatActions';
+import { queries } from '../app/queries';
 
 /** How long a typing indicator shows without a fresh `typing` event (the sender repeats it every few seconds). */
 export const TYPING_TTL_MS = 6000;
@@ -52,6 +53,7 @@ const handlers: Handlers = {
   'chat.created': ({ data }) => putChats([chatListItemOf(data, useChats.getState().chats[data.id])]),
   'chat.updated': (event) => {
     const data = event.data;
+    void queries.invalidateQueries({ queryKey: ['chat', data.chatId] });
     if ('muted' in data) {
       updateChat(data.chatId, (chat) => ({ ...chat, muted: data.muted }));
     } else {
@@ -65,15 +67,19 @@ const handlers: Handlers = {
   },
   'chat.deleted': ({ data }) => removeChat(data.chatId),
   'member.joined': ({ data }) => {
+    putUsers(data.members.map((m) => m.user));
     updateChat(data.chatId, (chat) => ({ ...chat, memberCount: chat.memberCount + data.members.length }));
+    void queries.invalidateQueries({ queryKey: ['members', data.chatId] });
   },
   'member.left': ({ data }) => {
     if (data.userId === me()) removeChat(data.chatId);
     else updateChat(data.chatId, (chat) => ({ ...chat, memberCount: Math.max(0, chat.memberCount - 1) }));
+    void queries.invalidateQueries({ queryKey: ['members', data.chatId] });
   },
   'member.updated': ({ data }) => {
     const mine = data.members.find((m) => m.userId === me());
     if (mine) updateChat(data.chatId, (chat) => ({ ...chat, myRole: mine.role }));
+    void queries.invalidateQueries({ queryKey: ['members', data.chatId] });
   },
   typing: ({ data }) => {
     if (data.userId === me()) return;

@@ -6,6 +6,7 @@ import { useSession } from '../../auth/session';
 import { useChats } from '../../store/chats';
 import { Avatar } from '../../ui/Avatar';
 import { shortStamp } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
 
 export const ChatRow = memo(function ChatRow({ chat, active }: { chat: ChatListItem; active: boolean }) {
   const { t } = useTranslation();
@@ -20,7 +21,7 @@ export const ChatRow = memo(function ChatRow({ chat, active }: { chat: ChatListI
         <span className="chat-row-body">
           <span className="chat-row-top">
             <span className="chat-title">{chat.title}</span>
-            {chat.muted && <span className="muted-icon" aria-label={t('muted')}>🔕</span>}
+            {chat.muted && <span className="muted-icon" aria-label={t('muted')}><Icon name="mute" size={16} /></span>}
             {last && <time className="stamp">{shortStamp(last.createdAt)}</time>}
           </span>
           <span className="chat-row-bottom">

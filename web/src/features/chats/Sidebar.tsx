@@ -9,6 +9,7 @@ import { loadChats } from './chatActions';
 import { ChatRow } from './ChatRow';
 import { NewChatDialog } from './NewChatDialog';
 import { SearchResults } from './SearchResults';
+import { Icon } from '../../ui/Icon';
 
 export function Sidebar({ activeChatId }: { activeChatId: string | undefined }) {
   const { t } = useTranslation();
@@ -30,7 +31,7 @@ export function Sidebar({ activeChatId }: { activeChatId: string | undefined }) 
   return (
     <aside className="sidebar">
       <header className="sidebar-header">
-        <Link to="/settings" className="icon-button" aria-label={t('settings')} title={t('settings')}>☰</Link>
+        <Link to="/settings" className="icon-button" aria-label={t('settings')} title={t('settings')}><Icon name="menu" /></Link>
         <input
           className="search"
           type="search"
@@ -39,7 +40,7 @@ export function Sidebar({ activeChatId }: { activeChatId: string | undefined }) 
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
-        <button className="icon-button" aria-label={t('newChat')} title={t('newChat')} onClick={() => setCreating(true)}>✎</button>
+        <button className="icon-button" aria-label={t('newChat')} title={t('newChat')} onClick={() => setCreating(true)}><Icon name="compose" /></button>
       </header>
       {(folders.data?.items.length ?? 0) > 0 && (
         <nav className="folder-tabs" role="tablist">

@@ -41,3 +41,12 @@ export async function loadMembers(chatId: string): Promise<void> {
 export async function searchPeople(q: string) {
   return unwrap(api.GET('/chats/search', { params: { query: { q, limit: 20 } } }));
 }
+
+const asked = new Set<string>();
+
+/** Someone whose name a message needs but no member list brought (a forward's author, say): fetched once. */
+export function ensureUser(userId: string): void {
+  if (asked.has(userId) || useChats.getState().users[userId]) return;
+  asked.add(userId);
+  void unwrap(api.GET('/users/{userId}', { params: { path: { userId } } })).then((user) => putUsers([user]), () => asked.delete(userId));
+}

@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sendToHub } from '../../realtime/hub';
 import { kindOf, uploadMedia } from './upload';
+import { Icon } from '../../ui/Icon';
 
 interface Upload {
   key: string;
@@ -59,7 +60,7 @@ export function AttachButton({ onFiles }: { onFiles: (files: FileList) => void }
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button className="icon-button" aria-label={t('attach')} title={t('attach')} onClick={() => input.current?.click()}>📎</button>
+      <button className="icon-button" aria-label={t('attach')} title={t('attach')} onClick={() => input.current?.click()}><Icon name="attach" /></button>
       <input
         ref={input}
         type="file"
@@ -82,14 +83,14 @@ export function Attachments({ state }: { state: AttachmentsState }) {
     <ul className="attachments">
       {state.uploads.map((u) => (
         <li key={u.key} data-upload-state={u.error ? 'failed' : u.mediaId ? 'done' : 'uploading'}>
-          {u.preview ? <img src={u.preview} alt="" /> : <span className="file-icon">📄</span>}
+          {u.preview ? <img src={u.preview} alt="" /> : <span className="file-icon"><Icon name="file" size={32} /></span>}
           <span className="attachment-name">{u.file.name}</span>
           {u.error ? (
             <span className="form-error">{u.error}</span>
           ) : (
             <progress max={1} value={u.progress} aria-label={t('uploading', { percent: Math.round(u.progress * 100) })} data-progress={Math.round(u.progress * 100)} />
           )}
-          <button className="icon-button" aria-label={t('remove')} onClick={() => state.remove(u.key)}>×</button>
+          <button className="icon-button" aria-label={t('remove')} onClick={() => state.remove(u.key)}><Icon name="close" size={18} /></button>
         </li>
       ))}
     </ul>

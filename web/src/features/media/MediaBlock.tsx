@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { MediaView } from '../../api/types';
 import { duration, fileSize } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
 
 /** One attachment as a message shows it: a thumbnail, a poster with a player, a voice waveform or a file link. */
 export function MediaBlock({ media }: { media: MediaView }) {
@@ -35,7 +36,7 @@ export function MediaBlock({ media }: { media: MediaView }) {
     default:
       return (
         <a className="media-file" href={media.url} download={media.fileName}>
-          <span className="file-icon">📄</span>
+          <span className="file-icon"><Icon name="file" size={32} /></span>
           <span>{media.fileName}<small>{media.size !== null ? fileSize(media.size) : ''}</small></span>
         </a>
       );

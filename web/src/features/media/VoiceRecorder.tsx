@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { sendToHub } from '../../realtime/hub';
 import { sendMessage } from '../messages/messageActions';
 import { uploadMedia } from './upload';
+import { Icon } from '../../ui/Icon';
 
 /** Hold-free voice notes: one click starts recording (MediaRecorder, Opus), the next uploads and sends it. */
 export function VoiceRecorder({ chatId }: { chatId: string }) {
@@ -42,8 +43,8 @@ export function VoiceRecorder({ chatId }: { chatId: string }) {
 
   if (progress !== null) return <progress className="voice-progress" max={1} value={progress} aria-label={t('uploading', { percent: Math.round(progress * 100) })} />;
   return recording ? (
-    <button className="send recording" aria-label={t('stopRecording')} onClick={stop}>⏹</button>
+    <button className="send recording" aria-label={t('stopRecording')} onClick={stop}><Icon name="stop" /></button>
   ) : (
-    <button className="icon-button" aria-label={t('recordVoice')} title={t('recordVoice')} onClick={() => void start().catch(() => setRecording(false))}>🎤</button>
+    <button className="icon-button" aria-label={t('recordVoice')} title={t('recordVoice')} onClick={() => void start().catch(() => setRecording(false))}><Icon name="mic" /></button>
   );
 }

@@ -9,11 +9,13 @@ import { Avatar } from '../../ui/Avatar';
 import { presenceLabel } from '../../ui/format';
 import { loadMembers } from '../chats/chatActions';
 import { JoinPreview } from '../chats/JoinByLink';
+import { ChatInfo } from '../chats/ChatInfo';
 import { startCall } from '../calls/calls';
 import { Composer, type ComposerMode } from './Composer';
 import { MessageList } from './MessageList';
 import { loadHistory, markRead } from './messageActions';
 import { useTick } from './useTick';
+import { Icon } from '../../ui/Icon';
 
 export function ChatPane({ chatId }: { chatId: string }) {
   const { t } = useTranslation();
@@ -25,6 +27,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
   const peerPresence = useChats((s) => (chat?.peer ? s.presence[chat.peer.id] ?? chat.peer.presence : undefined));
   const [mode, setMode] = useState<ComposerMode>({ kind: 'new' });
   const [preview, setPreview] = useState<ChatView | null>(null);
+  const [info, setInfo] = useState(false);
   const now = useTick(Object.keys(typingMap ?? {}).length > 0);
 
   useEffect(() => {
@@ -65,16 +68,16 @@ export function ChatPane({ chatId }: { chatId: string }) {
   return (
     <section className="chat-pane" aria-label={chat.title} data-chat-id={chatId}>
       <header className="chat-header">
-        <Link to="/" className="icon-button back" aria-label={t('back')}>←</Link>
+        <Link to="/" className="icon-button back" aria-label={t('back')}><Icon name="back" /></Link>
         <Avatar id={chat.id} title={chat.title} url={chat.avatarUrl} size={40} online={peerPresence?.status === 'online'} />
-        <div className="chat-header-text">
+        <button className="chat-header-text" aria-label={`${chat.title}: ${t('members')}`} onClick={() => setInfo(true)}>
           <h2>{chat.title}</h2>
           <span className={`subtitle ${typers.length > 0 ? 'typing' : ''}`} data-testid="chat-subtitle">{subtitle}</span>
-        </div>
+        </button>
         {chat.type === 'dialog' && chat.peer && (
           <>
-            <button className="icon-button" aria-label={t('call')} title={t('call')} onClick={() => void startCall(chatId, false)}>📞</button>
-            <button className="icon-button" aria-label={t('videoCall')} title={t('videoCall')} onClick={() => void startCall(chatId, true)}>🎥</button>
+            <button className="icon-button" aria-label={t('call')} title={t('call')} onClick={() => void startCall(chatId, false)}><Icon name="phone" /></button>
+            <button className="icon-button" aria-label={t('videoCall')} title={t('videoCall')} onClick={() => void startCall(chatId, true)}><Icon name="video" /></button>
           </>
         )}
       </header>
@@ -85,6 +88,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
       )}
       <MessageList chat={chat} meId={me.id} onAction={setMode} />
       {canPost && <Composer chatId={chatId} mode={mode} onModeDone={() => setMode({ kind: 'new' })} />}
+      {info && <ChatInfo chat={chat} onClose={() => setInfo(false)} />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { ForwardDialog } from './ForwardDialog';
 import { editMessage, notifyTyping, sendMessage } from './messageActions';
 import { AttachButton, Attachments, useAttachments } from '../media/Attachments';
 import { VoiceRecorder } from '../media/VoiceRecorder';
+import { Icon } from '../../ui/Icon';
 
 export type ComposerMode =
   | { kind: 'new' }
@@ -68,7 +69,7 @@ export function Composer({ chatId, mode, onModeDone }: { chatId: string; mode: C
       {(mode.kind === 'reply' || mode.kind === 'edit') && (
         <div className="composer-context">
           <span><strong>{mode.kind === 'reply' ? t('reply') : t('editing')}</strong> {mode.message.text ?? '📎'}</span>
-          <button className="icon-button" aria-label={t('cancel')} onClick={() => { setText(''); onModeDone(); }}>×</button>
+          <button className="icon-button" aria-label={t('cancel')} onClick={() => { setText(''); onModeDone(); }}><Icon name="close" size={18} /></button>
         </div>
       )}
       <Attachments state={attachments} />
@@ -92,7 +93,7 @@ export function Composer({ chatId, mode, onModeDone }: { chatId: string; mode: C
         {text.trim().length === 0 && attachments.mediaIds.length === 0 && mode.kind === 'new' ? (
           <VoiceRecorder chatId={chatId} />
         ) : (
-          <button className="send" aria-label={t('send')} disabled={!attachments.ready} onClick={() => void submit()}>➤</button>
+          <button className="send" aria-label={t('send')} disabled={!attachments.ready} onClick={() => void submit()}><Icon name="send" /></button>
         )}
       </div>
     </footer>

@@ -1,4 +1,4 @@
-import { memo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatListItem, MessageView } from '../../api/types';
 import { useChats, type PendingMessage } from '../../store/chats';
@@ -6,6 +6,8 @@ import { duration, timeOf } from '../../ui/format';
 import { MediaBlock } from '../media/MediaBlock';
 import type { ComposerMode } from './Composer';
 import { deleteMessages, deliver, react, setPinned } from './messageActions';
+import { ensureUser } from '../chats/chatActions';
+import { Icon } from '../../ui/Icon';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🔥'];
 
@@ -22,7 +24,7 @@ function CallLine({ message, mine }: { message: MessageView; mine: boolean }) {
   const { t } = useTranslation();
   const call = message.call!;
   const label = call.status === 'missed' ? t('missedCall') : call.status === 'rejected' ? t('declinedCall') : call.status === 'busy' ? t('busyCall') : mine ? t('outgoingCall') : t('incomingCallMessage');
-  return <span className={`call-line ${call.status}`}>{call.video ? '🎥' : '📞'} {label}{call.durationSeconds ? `, ${duration(call.durationSeconds * 1000)}` : ''}</span>;
+  return <span className={`call-line ${call.status}`}><Icon name={call.video ? 'video' : 'phone'} size={16} /> {label}{call.durationSeconds ? `, ${duration(call.durationSeconds * 1000)}` : ''}</span>;
 }
 
 interface Props {
@@ -41,6 +43,10 @@ export const MessageBubble = memo(function MessageBubble({ message, chat, mine, 
   const toggleMenu = (target: Element) => setMenu(menu ? null : target.getBoundingClientRect().top > window.innerHeight / 2 ? 'above' : 'below');
   const sender = useChats((s) => s.users[message.senderId]);
   const forwardedFrom = useChats((s) => (message.forwardedFrom ? s.users[message.forwardedFrom.senderId] : undefined));
+  useEffect(() => {
+    if (showSender && !sender) ensureUser(message.senderId);
+    if (message.forwardedFrom && !forwardedFrom) ensureUser(message.forwardedFrom.senderId);
+  }, [showSender, sender, forwardedFrom, message.senderId, message.forwardedFrom]);
   const staff = chat.myRole === 'owner' || chat.myRole === 'admin' || chat.myRole === 'moderator';
   const canPin = chat.type === 'dialog' || staff;
   const close = (action: () => unknown) => () => {
@@ -62,7 +68,7 @@ export const MessageBubble = memo(function MessageBubble({ message, chat, mine, 
         {message.media.map((media) => <MediaBlock key={media.id} media={media} />)}
         {message.call ? <CallLine message={message} mine={mine} /> : message.text && <div className="text">{richText(message.text)}</div>}
         <div className="meta">
-          {message.pinned && <span aria-label={t('pinned')}>📌</span>}
+          {message.pinned && <span aria-label={t('pinned')}><Icon name="pin" size={14} /></span>}
           {message.editedAt && <span className="edited">{t('edited')}</span>}
           <time dateTime={message.createdAt}>{timeOf(message.createdAt)}</time>
           {mine && chat.type === 'dialog' && <span className={`ticks ${readByPeer ? 'read' : 'sent'}`} aria-label={readByPeer ? 'read' : 'sent'}>{readByPeer ? '✓✓' : '✓'}</span>}
@@ -107,7 +113,7 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
           {pending.failed ? (
             <button className="retry" onClick={() => void deliver(pending)}>{t('failedToSend')} · {t('retry')}</button>
           ) : (
-            <span className="ticks" aria-label="sending">🕓</span>
+            <span className="ticks" aria-label="sending"><Icon name="clock" size={12} /></span>
           )}
         </div>
       </div>

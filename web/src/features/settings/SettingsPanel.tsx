@@ -8,6 +8,7 @@ import { signOut, useMe, useSession } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
 import { shortStamp } from '../../ui/format';
 import { uploadMedia } from '../media/upload';
+import { Icon } from '../../ui/Icon';
 
 /** Waits until an uploaded image is processed (an avatar must be `ready`). */
 async function whenReady(mediaId: string): Promise<void> {
@@ -70,7 +71,7 @@ export function SettingsPanel() {
   return (
     <aside className="sidebar settings">
       <header className="sidebar-header">
-        <Link to="/" className="icon-button" aria-label={t('back')}>←</Link>
+        <Link to="/" className="icon-button" aria-label={t('back')}><Icon name="back" /></Link>
         <h2>{t('settings')}</h2>
       </header>
       <div className="settings-body">
