@@ -118,6 +118,18 @@ export const en = {
   noMessages: 'No messages here yet',
   messagesSearch: 'Messages',
   you: 'You',
+  startLive: 'Start a live room',
+  liveRoom: 'Live room',
+  joinLive: 'Join',
+  endLive: 'End the room',
+  host: 'host',
+  speaker: 'speaker',
+  raiseHand: 'Raise hand',
+  lowerHand: 'Lower hand',
+  raisedHands: 'Raised hands',
+  letSpeak: 'Let speak',
+  listeners_one: '{{count}} listener',
+  listeners_other: '{{count}} listeners',
   notifications: 'Notifications',
 } as const;
 

@@ -10,6 +10,8 @@ import { presenceLabel } from '../../ui/format';
 import { loadMembers } from '../chats/chatActions';
 import { JoinPreview } from '../chats/JoinByLink';
 import { ChatInfo } from '../chats/ChatInfo';
+import { LiveRoom } from '../live/LiveRoom';
+import { loadRoom } from '../live/live';
 import { startCall } from '../calls/calls';
 import { Composer, type ComposerMode } from './Composer';
 import { MessageList } from './MessageList';
@@ -39,6 +41,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
   }, [chatId]);
 
   useEffect(() => {
+    if (chat && chat.type !== 'dialog') void loadRoom(chatId).catch(() => undefined);
     if (chat && chat.type !== 'dialog') void loadMembers(chatId).catch(() => undefined);
   }, [chatId, chat?.type]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -86,6 +89,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
           <strong>{t('pinned')}</strong> {pinned.text ?? '📎'}
         </button>
       )}
+      {chat.type !== 'dialog' && <LiveRoom chat={chat} />}
       <MessageList chat={chat} meId={me.id} onAction={setMode} />
       {canPost && <Composer chatId={chatId} mode={mode} onModeDone={() => setMode({ kind: 'new' })} />}
       {info && <ChatInfo chat={chat} onClose={() => setInfo(false)} />}
