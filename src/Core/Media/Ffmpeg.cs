@@ -63,11 +63,14 @@ public sealed class Ffmpeg(IOptions<MediaOptions> options, ILogger<Ffmpeg> log)
         return output.Length > 0 ? output.ToArray() : throw new MediaRejectedException("The video has no frame to show.");
     }
 
-    /// <summary>The waveform of the first audio stream, decoded to 8 kHz mono as it streams out of ffmpeg.</summary>
-    public async Task<short[]> WaveformAsync(Uri input, string demuxer, int? durationMs, CancellationToken ct)
+    /// <summary>
+    /// The waveform of the first audio stream, decoded to 8 kHz mono as it streams out of ffmpeg, and the length
+    /// that decoding found (what a container without a duration, such as a browser's recording, never says).
+    /// </summary>
+    public async Task<(short[] Waveform, int DurationMs)> WaveformAsync(Uri input, string demuxer, CancellationToken ct)
     {
         const int rate = 8000;
-        var waveform = new Waveform((durationMs ?? 60_000) * (long)rate / 1000);
+        var waveform = new Waveform(rate);
         await RunAsync(
             options.Value.FfmpegPath,
             ["-v", "error", "-nostdin", "-protocol_whitelist", Protocols, "-f", demuxer, "-i", input.AbsoluteUri,
@@ -91,7 +94,7 @@ public sealed class Ffmpeg(IOptions<MediaOptions> options, ILogger<Ffmpeg> log)
                 }
             },
             ct);
-        return waveform.Build();
+        return (waveform.Build(), waveform.DurationMs);
     }
 
     internal static MediaProbe ParseProbe(byte[] json)

@@ -171,9 +171,9 @@ public sealed class MediaProcessor(
             throw new MediaRejectedException("The file has no audio stream.");
         }
 
-        var waveform = await ffmpeg.WaveformAsync(input, demuxer, probe.DurationMs, ct);
+        var (waveform, decodedMs) = await ffmpeg.WaveformAsync(input, demuxer, ct);
         var contentType = sniffed.Category == SniffedCategory.Video ? sniffed.ContentType.Replace("video/", "audio/", StringComparison.Ordinal) : sniffed.ContentType;
-        return new Outcome(contentType, null, null, null, probe.DurationMs, waveform, null);
+        return new Outcome(contentType, null, null, null, probe.DurationMs ?? decodedMs, waveform, null);
     }
 
     private async Task<(Uri Input, string Demuxer)> ToolInputAsync(MediaAsset media, SniffedType sniffed, CancellationToken ct)

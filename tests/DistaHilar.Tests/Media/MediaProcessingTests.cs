@@ -114,6 +114,26 @@ public sealed class MediaProcessingTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_voice_note_recorded_in_a_browser_gets_its_duration_from_decoding()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+        // WebM written as a live stream, like MediaRecorder's: no duration in the container (ffprobe says none).
+        var voice = await MediaApi.FfmpegAsync("webm", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-af", "afade=t=in:d=2", "-c:a", "libopus", "-b:a", "32k", "-live", "1");
+
+        var mediaId = await MediaApi.UploadAsync(me, "voice", "voice.webm", "audio/webm", voice);
+        var media = await MediaApi.ProcessedAsync(me, mediaId);
+
+        Assert.Equal("ready", media.GetProperty("status").GetString());
+        Assert.InRange(media.GetProperty("durationMs").GetInt32(), 1900, 2100);
+        // The bars span the whole note, not the first seconds of an assumed minute.
+        var bars = media.GetProperty("waveform").EnumerateArray().Select(b => b.GetInt32()).ToList();
+        Assert.Equal(Waveform.Bars, bars.Count);
+        Assert.True(bars.Take(10).Average() < bars.TakeLast(10).Average() / 3, $"the bars rise with the fade-in: {string.Join(",", bars)}");
+    }
+
+    [Fact]
     public async Task Files_that_are_not_what_they_claim_or_flood_pixels_fail_with_a_reason()
     {
         var (app, _) = await env.RealtimeAsync();
