@@ -51,3 +51,26 @@ test('an image upload shows its progress, then its thumbnail in the other page',
   await alice.context.close();
   await bob.context.close();
 });
+
+test('a voice note recorded in the browser arrives with its waveform and duration', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, 'listen');
+  await openChat(bob, 'Alice');
+
+  // Chromium's fake microphone beeps; a couple of seconds of it make a voice note.
+  await alice.page.getByRole('button', { name: 'Record a voice message' }).click();
+  await expect(bob.page.getByTestId('chat-subtitle')).toHaveText('typing…');
+  await expect(alice.page.getByRole('button', { name: 'Stop and send' })).toBeVisible();
+  await expect(alice.page.getByRole('timer')).toHaveText('0:02', { timeout: 10_000 });
+  await alice.page.getByRole('button', { name: 'Stop and send' }).click();
+
+  const voice = bob.page.locator('.message[data-message-id] .media-voice');
+  await expect(voice).toBeVisible({ timeout: 30_000 });
+  await expect(voice.locator('.waveform rect').first()).toBeAttached();
+  await expect(voice.locator('.duration')).toHaveText(/^0:0[2-9]$/);
+
+  await alice.context.close();
+  await bob.context.close();
+});

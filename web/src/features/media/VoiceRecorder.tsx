@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import { duration } from '../../ui/format';
+import { useTick } from '../messages/useTick';
 import { useTranslation } from 'react-i18next';
 import { sendToHub } from '../../realtime/hub';
 import { sendMessage } from '../messages/messageActions';
@@ -11,6 +13,8 @@ export function VoiceRecorder({ chatId }: { chatId: string }) {
   const [recording, setRecording] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const recorder = useRef<MediaRecorder | null>(null);
+  const [startedAt, setStartedAt] = useState(0);
+  const now = useTick(recording, 250);
 
   async function start() {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -31,6 +35,7 @@ export function VoiceRecorder({ chatId }: { chatId: string }) {
     };
     r.start();
     recorder.current = r;
+    setStartedAt(Date.now());
     setRecording(true);
     sendToHub('typing', { chatId, action: 'recording_voice' });
   }
@@ -43,7 +48,10 @@ export function VoiceRecorder({ chatId }: { chatId: string }) {
 
   if (progress !== null) return <progress className="voice-progress" max={1} value={progress} aria-label={t('uploading', { percent: Math.round(progress * 100) })} />;
   return recording ? (
-    <button className="send recording" aria-label={t('stopRecording')} onClick={stop}><Icon name="stop" /></button>
+    <>
+      <span className="recording-time" role="timer" aria-label={t('recordVoice')}>{duration(Math.max(0, now - startedAt))}</span>
+      <button className="send recording" aria-label={t('stopRecording')} onClick={stop}><Icon name="stop" /></button>
+    </>
   ) : (
     <button className="icon-button" aria-label={t('recordVoice')} title={t('recordVoice')} onClick={() => void start().catch(() => setRecording(false))}><Icon name="mic" /></button>
   );

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/http';
 import type { ChatView, MessageView } from '../../api/types';
 import { useMe } from '../../auth/session';
-import { chatListItemOf, putChats, useChats } from '../../store/chats';
+import { chatListItemOf, putChats, putUsers, useChats } from '../../store/chats';
 import { Avatar } from '../../ui/Avatar';
 import { presenceLabel } from '../../ui/format';
 import { loadMembers } from '../chats/chatActions';
@@ -39,6 +39,12 @@ export function ChatPane({ chatId }: { chatId: string }) {
       void unwrap(api.GET('/chats/{chatId}', { params: { path: { chatId } } })).then((c) => (c.myRole ? putChats([chatListItemOf(c)]) : setPreview(c)));
     }
   }, [chatId]);
+
+  // Presence events come only while it may be seen (and not after a privacy change): a dialog reads it anew on open.
+  const peerId = chat?.peer?.id;
+  useEffect(() => {
+    if (peerId) void unwrap(api.GET('/users/{userId}', { params: { path: { userId: peerId } } })).then((user) => putUsers([user]), () => undefined);
+  }, [peerId]);
 
   useEffect(() => {
     if (chat && chat.type !== 'dialog') void loadRoom(chatId).catch(() => undefined);
