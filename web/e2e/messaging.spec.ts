@@ -91,3 +91,25 @@ test('a group of three: messages reach every member, with sender names', async (
 
   for (const user of [alice, bob, carol]) await user.context.close();
 });
+
+test('history loads older pages when scrolled back, keeping order and no duplicates', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  const texts = Array.from({ length: 45 }, (_, i) => `line ${String(i + 1).padStart(2, '0')}`);
+  for (const text of texts) await send(alice.page, text);
+  await expect(message(alice.page, 'line 45')).toBeVisible();
+  await expect(alice.page.locator('.message.pending')).toHaveCount(0);
+
+  // Bob, on a fresh load, opens the dialog: the newest page (40) first.
+  await bob.page.reload();
+  await openChat(bob, 'Alice');
+  const lines = bob.page.locator('.message[data-message-id] .text');
+  await expect(lines).toHaveCount(40);
+  await expect(lines.first()).toHaveText('line 06');
+  // Scrolled to the top, the older page comes in above.
+  await bob.page.locator('.message-list').evaluate((list) => list.scrollTo({ top: -list.scrollHeight }));
+  await expect(lines).toHaveText(texts);
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -43,3 +43,30 @@ test('profile, avatar, language and last-seen privacy', async ({ browser }) => {
   await expect(bob.page.locator('.chat-header h2')).toHaveText('Alice Liddell');
   await bob.context.close();
 });
+
+test('chat folders become tabs over the chat list', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  const carol = await signUp(browser, 'Carol');
+  await openDialog(alice, bob);
+  await send(alice.page, 'work stuff');
+  await openDialog(alice, carol);
+  await send(alice.page, 'family stuff');
+
+  await alice.page.getByRole('link', { name: 'Settings' }).click();
+  await alice.page.getByLabel('New folder').fill('Work');
+  await alice.page.getByRole('checkbox', { name: 'Bob' }).check();
+  await alice.page.getByRole('region', { name: 'Chat folders' }).getByRole('button', { name: 'Create' }).click();
+  await expect(alice.page.getByRole('region', { name: 'Chat folders' })).toContainText('1 chat');
+  await alice.page.getByRole('link', { name: 'Back' }).click();
+
+  await alice.page.getByRole('tab', { name: 'Work' }).click();
+  await expect(alice.page.locator('.chat-row')).toHaveText([/Bob/]);
+  await alice.page.getByRole('tab', { name: 'All' }).click();
+  await expect(alice.page.locator('.chat-row')).toHaveCount(2);
+
+  // Search finds people, chats and messages.
+  await alice.page.getByRole('searchbox', { name: 'Search' }).fill('family');
+  await expect(alice.page.getByRole('region', { name: 'Messages' })).toContainText('family stuff');
+  for (const user of [alice, bob, carol]) await user.context.close();
+});

@@ -130,7 +130,12 @@ export const en = {
   letSpeak: 'Let speak',
   listeners_one: '{{count}} listener',
   listeners_other: '{{count}} listeners',
+  folders: 'Chat folders',
+  newFolder: 'New folder',
+  chatsCount_one: '{{count}} chat',
+  chatsCount_other: '{{count}} chats',
   notifications: 'Notifications',
 } as const;
 
-export type Strings = Record<keyof typeof en, string>;
+/** Every English key, plus the extra plural forms other languages need (Russian: `_few`, `_many`). */
+export type Strings = Record<keyof typeof en, string> & Record<string, string>;

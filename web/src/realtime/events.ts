@@ -85,6 +85,7 @@ const handlers: Handlers = {
     if (data.userId === me()) return;
     setTyping(data.chatId, data.userId, data.action === 'cancel' ? null : Date.now() + TYPING_TTL_MS);
   },
+  'folder.updated': () => void queries.invalidateQueries({ queryKey: ['folders'] }),
   presence: ({ data }) => setPresence(data.userId, { status: data.status, lastSeenAt: data.lastSeenAt }),
   'media.updated': ({ data }) => {
     const { histories } = useChats.getState();

@@ -8,6 +8,7 @@ import { signOut, useMe, useSession } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
 import { shortStamp } from '../../ui/format';
 import { uploadMedia } from '../media/upload';
+import { FoldersEditor } from './FoldersEditor';
 import { Icon } from '../../ui/Icon';
 
 /** Waits until an uploaded image is processed (an avatar must be `ready`). */
@@ -109,6 +110,7 @@ export function SettingsPanel() {
             {t('notifications')}
           </label>
         </section>
+        <FoldersEditor />
         <section aria-label={t('sessions')}>
           <h3>{t('sessions')}</h3>
           <ul className="sessions">
