@@ -28,6 +28,20 @@ public sealed class ReadStateAggregator(DistaHilarDbContext db, WritePipeline pi
     public Task ApplyAsync(ReadEvent read, CancellationToken ct) => pipeline.RunAsync<Done>(
         async () =>
         {
+            var type = await db.Chats.Where(c => c.Id == read.ChatId).Select(c => (ChatType?)c.Type).FirstOrDefaultAsync(ct);
+            if (type is null)
+            {
+                return Done.Value; // the chat is gone
+            }
+
+            if (type != ChatType.Channel)
+            {
+                // The chat row before the member row, as every writer takes them: a send locks the chat, then moves its
+                // sender's read pointer, so taking the member first and the chat's event number after deadlocked with
+                // the reader's own sends.
+                await db.LockChatAsync(read.ChatId, ct);
+            }
+
             var member = await db.ChatMembers
                 .FromSql($"SELECT * FROM chat_members WHERE chat_id = {read.ChatId} AND user_id = {read.UserId} FOR NO KEY UPDATE")
                 .FirstOrDefaultAsync(ct);
@@ -36,7 +50,6 @@ public sealed class ReadStateAggregator(DistaHilarDbContext db, WritePipeline pi
                 return Done.Value; // left the chat, or nothing new: handled already
             }
 
-            var type = await db.Chats.Where(c => c.Id == read.ChatId).Select(c => c.Type).FirstAsync(ct);
             var (from, to) = (member.ReadAppliedSeq, member.ReadSeq);
             await db.Messages
                 .Where(m => m.ChatId == read.ChatId && m.Seq > from && m.Seq <= to && m.SenderId != read.UserId && m.DeletedAt == null)

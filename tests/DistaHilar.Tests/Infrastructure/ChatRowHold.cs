@@ -30,6 +30,13 @@ public sealed class ChatRowHold : IAsyncDisposable
         return new ChatRowHold(connection, transaction);
     }
 
+    /// <summary>Runs another statement while the row is still held (e.g. what a send does next under the lock).</summary>
+    public async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
 
     public async ValueTask DisposeAsync()
