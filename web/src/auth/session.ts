@@ -7,13 +7,14 @@ type Status = 'loading' | 'signedOut' | 'signedIn';
 interface SessionState {
   status: Status;
   me: MyProfile | null;
-  setMe(me: MyProfile): void;
+  /** Changes my profile from its latest state (answers to concurrent PATCHes must not undo each other). */
+  updateMe(change: (me: MyProfile) => MyProfile): void;
 }
 
 export const useSession = create<SessionState>((set) => ({
   status: 'loading',
   me: null,
-  setMe: (me) => set({ me }),
+  updateMe: (change) => set((s) => (s.me ? { me: change(s.me) } : {})),
 }));
 
 let accessToken: string | null = null;

@@ -5,7 +5,7 @@ import { useChats, type PendingMessage } from '../../store/chats';
 import { duration, timeOf } from '../../ui/format';
 import { MediaBlock } from '../media/MediaBlock';
 import type { ComposerMode } from './Composer';
-import { deleteMessages, deliver, react, setPinned } from './messageActions';
+import { deleteMessages, react, resend, setPinned } from './messageActions';
 import { ensureUser } from '../chats/chatActions';
 import { Icon } from '../../ui/Icon';
 
@@ -111,7 +111,7 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
         <div className="meta">
           <time>{timeOf(pending.createdAt)}</time>
           {pending.failed ? (
-            <button className="retry" onClick={() => void deliver(pending)}>{t('failedToSend')} · {t('retry')}</button>
+            <button className="retry" onClick={() => void resend(pending)}>{t('failedToSend')} · {t('retry')}</button>
           ) : (
             <span className="ticks" aria-label="sending"><Icon name="clock" size={12} /></span>
           )}

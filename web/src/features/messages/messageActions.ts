@@ -31,38 +31,63 @@ export function sendMessage(chatId: string, text: string, replyToId: string | nu
   };
   addPending(pending);
   sendToHub('typing', { chatId, action: 'cancel' });
-  return deliver(pending);
+  return inOrder(chatId, () => deliver(pending));
 }
 
-export async function deliver(pending: PendingMessage): Promise<void> {
+const lanes: Record<string, Promise<unknown>> = {};
+
+/**
+ * One chat's sends go one after another: sent at once, quick messages would race each other to the server and be
+ * numbered in whatever order they committed, not in the order they were typed.
+ */
+function inOrder(chatId: string, send: () => Promise<void>): Promise<void> {
+  const next = (lanes[chatId] ?? Promise.resolve()).catch(() => undefined).then(send);
+  lanes[chatId] = next;
+  return next;
+}
+
+/** Worth sending again with the same clientMessageId: a lost race (the contract says so), a limit, the server or the network. */
+const retryable = (error: unknown) => !(error instanceof ProblemError) || error.status === 409 || error.status === 429 || error.status >= 500;
+
+async function deliver(pending: PendingMessage): Promise<void> {
   markPendingFailed(pending.clientMessageId, false);
-  try {
-    const message = await unwrap(api.POST('/chats/{chatId}/messages', {
-      params: { path: { chatId: pending.chatId } },
-      body: {
-        clientMessageId: pending.clientMessageId,
-        text: pending.text.length > 0 ? pending.text : null,
-        replyToId: pending.replyToId,
-        mediaIds: pending.mediaIds.length > 0 ? pending.mediaIds : null,
-      },
-    }));
-    putMessages(pending.chatId, [message]);
-    updateChat(pending.chatId, (chat) => ({
-      ...chat,
-      lastMessage: { id: message.id, senderId: message.senderId, text: message.text ?? '', createdAt: message.createdAt },
-      lastActivityAt: message.createdAt,
-    }));
-  } catch (error) {
-    markPendingFailed(pending.clientMessageId, true);
-    // Kept for a retry unless the server refused it for good (a 4xx other than a rate limit).
-    if (error instanceof ProblemError && error.status >= 400 && error.status < 500 && error.status !== 429) throw error;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const message = await unwrap(api.POST('/chats/{chatId}/messages', {
+        params: { path: { chatId: pending.chatId } },
+        body: {
+          clientMessageId: pending.clientMessageId,
+          text: pending.text.length > 0 ? pending.text : null,
+          replyToId: pending.replyToId,
+          mediaIds: pending.mediaIds.length > 0 ? pending.mediaIds : null,
+        },
+      }));
+      putMessages(pending.chatId, [message]);
+      updateChat(pending.chatId, (chat) => ({
+        ...chat,
+        lastMessage: { id: message.id, senderId: message.senderId, text: message.text ?? '', createdAt: message.createdAt },
+        lastActivityAt: message.createdAt,
+      }));
+      return;
+    } catch (error) {
+      // Offline, or tried enough: shown as not sent, and sent again when the connection is back (or on Retry).
+      if (!retryable(error) || !navigator.onLine || attempt >= 4) {
+        markPendingFailed(pending.clientMessageId, true);
+        if (!retryable(error)) throw error;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
   }
 }
+
+/** The Retry button of a send that failed: behind whatever this chat is still sending. */
+export const resend = (pending: PendingMessage): Promise<void> => inOrder(pending.chatId, () => deliver(pending));
 
 /** Retries every failed send, oldest first (after reconnecting). */
 export async function retryFailed(): Promise<void> {
   const failed = Object.values(useChats.getState().pending).filter((p) => p.failed).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const pending of failed) await deliver(pending);
+  for (const pending of failed) await resend(pending);
 }
 
 export async function editMessage(chatId: string, messageId: string, text: string): Promise<void> {

@@ -25,7 +25,7 @@ async function whenReady(mediaId: string): Promise<void> {
 export function SettingsPanel() {
   const { t } = useTranslation();
   const me = useMe();
-  const setMe = useSession((s) => s.setMe);
+  const updateMe = useSession((s) => s.updateMe);
   const queries = useQueryClient();
   const navigate = useNavigate();
   const [profile, setProfile] = useState({ name: me.name, surname: me.surname ?? '', bio: me.bio ?? '' });
@@ -44,7 +44,9 @@ export function SettingsPanel() {
   async function saveProfile(e: FormEvent) {
     e.preventDefault();
     try {
-      setMe(await unwrap(api.PATCH('/users/me', { body: { name: profile.name, surname: profile.surname || null, bio: profile.bio || null } })));
+      // Only the profile's own fields: a settings change may have answered meanwhile.
+      const saved = await unwrap(api.PATCH('/users/me', { body: { name: profile.name, surname: profile.surname || null, bio: profile.bio || null } }));
+      updateMe((current) => ({ ...saved, settings: current.settings, avatarUrl: current.avatarUrl }));
       setError(null);
     } catch (err) {
       setError(err instanceof ProblemError ? (Object.values(err.errors)[0]?.[0] ?? err.message) : String(err));
@@ -53,7 +55,7 @@ export function SettingsPanel() {
 
   async function saveSettings(patch: Partial<UserSettings>) {
     const settings = await unwrap(api.PATCH('/users/me/settings', { body: patch }));
-    setMe({ ...me, settings });
+    updateMe((current) => ({ ...current, settings }));
   }
 
   async function changeAvatar(file: File) {
@@ -61,7 +63,8 @@ export function SettingsPanel() {
     try {
       const mediaId = await uploadMedia(file, file.name, 'image', setAvatarProgress);
       await whenReady(mediaId);
-      setMe(await unwrap(api.PUT('/users/me/avatar', { body: { mediaId } })));
+      const { avatarUrl } = await unwrap(api.PUT('/users/me/avatar', { body: { mediaId } }));
+      updateMe((current) => ({ ...current, avatarUrl }));
     } catch (err) {
       setError(String(err));
     } finally {
