@@ -78,7 +78,7 @@ export function LiveRoom({ chat }: { chat: ChatListItem }) {
       <ul className="live-speakers">
         {room.speakers.map((s) => (
           <li key={s.userId} data-user-id={s.userId} data-heard={(levels[s.userId] ?? 0) > HEARD} data-level={(levels[s.userId] ?? 0).toFixed(4)} data-muted={s.muted} className={(levels[s.userId] ?? 0) > HEARD ? 'speaking' : ''}>
-            <Avatar id={s.userId} title={name(s.userId)} url={users[s.userId]?.avatarUrl ?? null} size={40} />
+            <Avatar id={s.userId} title={s.userId === me.id ? me.name : name(s.userId)} url={(s.userId === me.id ? me.avatarUrl : users[s.userId]?.avatarUrl) ?? null} size={40} />
             <span>{name(s.userId)}<small>{s.role === 'host' ? t('host') : t('speaker')}{s.muted ? ` · ${t('muted')}` : ''}</small></span>
             {(isHost || staff) && s.role === 'speaker' && <button onClick={act(() => setSpeaker(chat.id, s.userId, false))}>{t('remove')}</button>}
           </li>
