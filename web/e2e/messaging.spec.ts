@@ -76,13 +76,21 @@ test('a group of three: messages reach every member, with sender names', async (
   const bob = await signUp(browser, 'Bob');
   const carol = await signUp(browser, 'Carol');
   await createGroup(alice, 'Weekend plans', [bob, carol]);
-  await expect(bob.page.locator('.chat-row', { hasText: 'Weekend plans' })).toBeVisible();
+  // A mention: Bob's chat list shows it before he opens the group, and the text highlights it.
+  await send(alice.page, `@${bob.username} are you in?`);
+  const row = bob.page.locator('.chat-row', { hasText: 'Weekend plans' });
+  await expect(row.getByLabel('mentions')).toBeVisible();
+  await expect(row.getByLabel('unread')).toHaveText('1');
   await openChat(bob, 'Weekend plans');
+  await expect(message(bob.page, 'are you in?').locator('.mention')).toHaveText(`@${bob.username}`);
+  await expect(row.getByLabel('unread')).toHaveCount(0);
   await openChat(carol, 'Weekend plans');
 
   await send(alice.page, 'Hiking on Saturday?');
   await expect(message(bob.page, 'Hiking on Saturday?')).toBeVisible();
-  await expect(message(carol.page, 'Hiking on Saturday?').locator('.sender')).toHaveText('Alice');
+  // Consecutive messages of one sender show the name once, on the first.
+  await expect(message(carol.page, 'are you in?').locator('.sender')).toHaveText('Alice');
+  await expect(message(carol.page, 'Hiking on Saturday?').locator('.sender')).toHaveCount(0);
   await send(carol.page, 'Count me in');
   await expect(message(alice.page, 'Count me in')).toBeVisible();
   await expect(message(bob.page, 'Count me in')).toBeVisible();

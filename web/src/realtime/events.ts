@@ -6,6 +6,7 @@ import {
 } from '../store/chats';
 import { refreshChat } from '../features/chats/chatActions';
 import { queries } from '../app/queries';
+import { mentions } from '../ui/mentions';
 
 /** How long a typing indicator shows without a fresh `typing` event (the sender repeats it every few seconds). */
 export const TYPING_TTL_MS = 6000;
@@ -28,6 +29,7 @@ const handlers: Handlers = {
       lastMessage: { id: data.id, senderId: data.senderId, text: data.text ?? '', createdAt: data.createdAt },
       lastActivityAt: data.createdAt,
       unreadCount: data.senderId === me() ? chat.unreadCount : chat.unreadCount + 1,
+      unreadMentionCount: data.senderId !== me() && mentions(data.text, useSession.getState().me?.username) ? chat.unreadMentionCount + 1 : chat.unreadMentionCount,
     }));
   },
   'message.updated': ({ chatId, data }) => putMessages(chatId, [data]),

@@ -4,6 +4,7 @@ import type { ChatListItem, MessageView } from '../../api/types';
 import { useChats, type PendingMessage } from '../../store/chats';
 import { duration, timeOf } from '../../ui/format';
 import { MediaBlock } from '../media/MediaBlock';
+import { MENTION } from '../../ui/mentions';
 import type { ComposerMode } from './Composer';
 import { deleteMessages, react, resend, setPinned } from './messageActions';
 import { ensureUser } from '../chats/chatActions';
@@ -13,11 +14,19 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🔥'
 
 /** Mentions and links stand out; everything else is plain text (never HTML). */
 function richText(text: string): ReactNode[] {
-  return text.split(/(@[a-z0-9_]{3,32}|https?:\/\/[^\s]+)/gi).map((part, i) => {
-    if (part.startsWith('@')) return <span key={i} className="mention">{part}</span>;
-    if (/^https?:\/\//i.test(part)) return <a key={i} href={part} target="_blank" rel="noreferrer noopener">{part}</a>;
-    return part;
-  });
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const match of text.matchAll(new RegExp(`${MENTION.source}|https?:\\/\\/\\S+`, 'g'))) {
+    const index = match.index;
+    if (index > at) parts.push(text.slice(at, index));
+    const part = match[0];
+    parts.push(part.startsWith('@')
+      ? <span key={index} className="mention">{part}</span>
+      : <a key={index} href={part} target="_blank" rel="noreferrer noopener">{part}</a>);
+    at = index + part.length;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return parts;
 }
 
 function CallLine({ message, mine }: { message: MessageView; mine: boolean }) {
