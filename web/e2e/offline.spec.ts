@@ -30,3 +30,41 @@ test('offline: messages missed while away show once each, in order, after coming
   await alice.context.close();
   await bob.context.close();
 });
+
+test('a live event lost on the way is noticed by the gap in its chat seq and caught up', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, 'first');
+  await openChat(bob, 'Alice');
+  await expect(message(bob.page, 'first')).toBeVisible();
+
+  // Bob's connection to the SignalR service passes through here; the one frame carrying "lost on the way" is dropped.
+  let dropped = 0;
+  await bob.page.routeWebSocket(/\/client\/\?hub=chat/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => server.send(frame));
+    server.onMessage((frame) => {
+      const text = typeof frame === 'string' ? frame : frame.toString();
+      const kept = text.split('\x1e').filter((part) => {
+        if (!part.includes('"message.created"') || !part.includes('lost on the way')) return true;
+        dropped++;
+        return false;
+      });
+      ws.send(kept.join('\x1e'));
+    });
+  });
+  await bob.page.reload();
+  await connected(bob.page);
+  // A live event after the reload gives Bob's client the chat's current seq to count from.
+  await send(alice.page, 'second');
+  await expect(message(bob.page, 'second')).toBeVisible();
+
+  await send(alice.page, 'lost on the way');
+  await expect.poll(() => dropped).toBe(1);
+  await send(alice.page, 'the next one');
+  // The next event's seq skips one: Bob's client waits briefly, then catches up from GET /api/updates.
+  await expect(bob.page.locator('.message[data-message-id] .text')).toHaveText(['first', 'second', 'lost on the way', 'the next one']);
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -117,12 +117,47 @@ const seen = new Set<string>();
 const seenOrder: string[] = [];
 const SEEN_LIMIT = 5000;
 
+// A chat's events are numbered without gaps: a jump means one is missing or late. Wait briefly for it, then catch up.
+const GAP_WAIT_MS = 1500;
+const chats: Record<string, { last: number; missing: Set<number> }> = {};
+let gapTimer: ReturnType<typeof setTimeout> | null = null;
+let onGap: () => void = () => undefined;
+
+export function whenEventsMissing(handler: () => void): void {
+  onGap = handler;
+}
+
+function track(chatId: string, seq: number): void {
+  const chat = chats[chatId];
+  if (!chat) {
+    chats[chatId] = { last: seq, missing: new Set() };
+    return;
+  }
+  if (seq > chat.last) {
+    // A long jump (a long time offline) is caught up as a whole, without listing every number.
+    for (let s = chat.last + 1; s < seq && chat.missing.size < 1000; s++) chat.missing.add(s);
+    chat.last = seq;
+  } else {
+    chat.missing.delete(seq);
+  }
+  if (chat.missing.size > 0 && !gapTimer) {
+    gapTimer = setTimeout(() => {
+      gapTimer = null;
+      const gaps = Object.values(chats).filter((c) => c.missing.size > 0);
+      if (gaps.length === 0) return;
+      gaps.forEach((c) => c.missing.clear());
+      onGap();
+    }, GAP_WAIT_MS);
+  }
+}
+
 /** Applies one event unless already applied; true when it was new. */
 export function applyEvent(event: ServerEvent): boolean {
   if (seen.has(event.eventId)) return false;
   seen.add(event.eventId);
   seenOrder.push(event.eventId);
   if (seenOrder.length > SEEN_LIMIT) seen.delete(seenOrder.shift()!);
+  if (event.chatId && typeof event.seq === 'number') track(event.chatId, event.seq);
   const handler = handlers[event.type] as ((e: ServerEvent) => void) | undefined;
   handler?.(event);
   extra.get(event.type)?.forEach((listener) => listener(event));

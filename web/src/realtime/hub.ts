@@ -4,7 +4,7 @@ import { apiBase } from '../api/config';
 import { api, unwrap } from '../api/http';
 import type { ServerEvent } from '../api/types';
 import { currentToken } from '../auth/session';
-import { applyEvent, eventNames } from './events';
+import { applyEvent, eventNames, whenEventsMissing } from './events';
 
 export type Connectivity = 'connecting' | 'online' | 'offline';
 
@@ -47,6 +47,7 @@ let onResync: (() => void) | null = null;
 /** Takes the change log's cursor first, so that whatever changes while the state loads over REST is caught up. */
 export async function startRealtime(resync: () => void): Promise<void> {
   onResync = resync;
+  whenEventsMissing(() => void catchUp());
   wanted = true;
   cursor = null;
   await catchUp();
