@@ -56,7 +56,7 @@ internal sealed class BenchTarget : IAsyncDisposable
         await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
         await Console.Error.WriteLineAsync($"App settings overridden: {Describe(StartedAppSettings)}");
         // Production durability (fsync, synchronous_commit on, as Azure runs): the figures we publish include the commit's flush.
-        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, PostgresDurability.Production, ct);
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, PostgresDurability.Production, webClient: null, ct);
 
         // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
         var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));

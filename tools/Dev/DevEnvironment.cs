@@ -44,23 +44,10 @@ public sealed class DevEnvironment : IAsyncDisposable
     public static string DefaultAppDirectory(string configuration = "Debug") =>
         Path.Combine(RepoRoot.Find(), "src", "Functions", "bin", configuration, "net10.0");
 
-    public static Task<DevEnvironment> StartAsync(string appDirectory, int httpPort, ILoggerFactory loggerFactory, bool readLocalSettings = true, CancellationToken ct = default) =>
-        StartAsync(appDirectory, httpPort, loggerFactory, readLocalSettings, extraSettings: null, PostgresDurability.Fast, ct);
-
     /// <param name="extraSettings">
     /// App settings merged over the services' (a key here wins; null removes one), e.g. the benchmark's generous
     /// rate limits. Like the services' settings, they override local.settings.json.
     /// </param>
-    public static Task<DevEnvironment> StartAsync(
-        string appDirectory,
-        int httpPort,
-        ILoggerFactory loggerFactory,
-        bool readLocalSettings,
-        IReadOnlyDictionary<string, string?>? extraSettings,
-        PostgresDurability durability,
-        CancellationToken ct = default) =>
-        StartAsync(appDirectory, httpPort, loggerFactory, readLocalSettings, extraSettings, durability, webClient: null, ct);
-
     /// <param name="webClient">A built web client to serve too; null serves none and sets no CORS.</param>
     public static async Task<DevEnvironment> StartAsync(
         string appDirectory,

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { connected, screenshot, signUp } from './helpers';
+import { closeAll, connected, screenshot, signUp } from './helpers';
 
 test('sign up, stay signed in across a reload, sign out and sign in again', async ({ browser }) => {
   const alice = await signUp(browser, 'Alice');
@@ -28,7 +28,7 @@ test('sign up, stay signed in across a reload, sign out and sign in again', asyn
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'New chat' })).toBeVisible();
   await connected(page);
-  await alice.context.close();
+  await closeAll(alice);
 });
 
 test('another device is listed and can be signed out from here', async ({ browser }) => {
@@ -50,5 +50,5 @@ test('another device is listed and can be signed out from here', async ({ browse
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await laptop.close();
-  await phone.context.close();
+  await closeAll(phone);
 });

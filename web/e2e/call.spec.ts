@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { message, openChat, openDialog, send, signUp } from './helpers';
+import { closeAll, dialogPair, message } from './helpers';
 
 test('a video call between two pages connects over WebRTC through our signalling and ends on both sides', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'calling you');
-  await openChat(bob, 'Alice');
+  const { alice, bob } = await dialogPair(browser, 'calling you');
 
   await alice.page.getByRole('button', { name: 'Video call' }).click();
   const aliceCall = alice.page.locator('.call-layer');
@@ -31,16 +27,11 @@ test('a video call between two pages connects over WebRTC through our signalling
   await expect(bob.page.locator('.call-line')).toContainText('Incoming call');
   await expect(message(bob.page, 'calling you')).toBeVisible();
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });
 
 test('a call that is declined ends on both sides and is shown as declined', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'ring ring');
-  await openChat(bob, 'Alice');
+  const { alice, bob } = await dialogPair(browser, 'ring ring');
 
   await alice.page.getByRole('button', { name: 'Call', exact: true }).click();
   await expect(bob.page.locator('.call-layer')).toHaveAttribute('data-call-phase', 'incoming');
@@ -48,6 +39,5 @@ test('a call that is declined ends on both sides and is shown as declined', asyn
   await expect(alice.page.locator('.call-layer')).toHaveCount(0);
   await expect(alice.page.locator('.call-line')).toContainText('Declined call');
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { composer, createGroup, message, openChat, screenshot, send, signUp } from './helpers';
+import { closeAll, composer, createGroup, message, openChat, screenshot, send, signUp } from './helpers';
 
 test('a group owner shares an invite link, promotes and removes members; a member mutes the group', async ({ browser }) => {
   const alice = await signUp(browser, 'Alice');
@@ -40,7 +40,7 @@ test('a group owner shares an invite link, promotes and removes members; a membe
   await expect(info.locator('.members li')).toHaveCount(2);
   await expect(carol.page.locator('.chat-row', { hasText: 'Book club' })).toHaveCount(0);
 
-  for (const user of [alice, bob, carol]) await user.context.close();
+  await closeAll(alice, bob, carol);
 });
 
 test('a channel: only its owner posts, subscribers read', async ({ browser }) => {
@@ -64,6 +64,5 @@ test('a channel: only its owner posts, subscribers read', async ({ browser }) =>
 
   await send(alice.page, 'Version 1.0 is out');
   await expect(message(bob.page, 'Version 1.0 is out')).toBeVisible();
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

@@ -86,3 +86,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function report(name: string, value: number, unit: string): void {
   console.log(`MEASURE ${name}=${value.toFixed(1)}${unit}`);
 }
+
+/**
+ * Alice and Bob in a dialog with one message, Bob's page on it: where most specs start. Alice's first message makes
+ * the dialog appear in Bob's list.
+ */
+export async function dialogPair(browser: Browser, first = 'hi'): Promise<{ alice: User; bob: User }> {
+  const alice = await signUp(browser, 'Alice');
+  const bob = await signUp(browser, 'Bob');
+  await openDialog(alice, bob);
+  await send(alice.page, first);
+  await openChat(bob, 'Alice');
+  await expect(message(bob.page, first)).toBeVisible();
+  return { alice, bob };
+}
+
+export async function closeAll(...users: User[]): Promise<void> {
+  for (const user of users) await user.context.close();
+}

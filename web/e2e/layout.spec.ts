@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { message, openChat, openDialog, screenshot, send, signUp } from './helpers';
+import { closeAll, message, openChat, openDialog, screenshot, send, signUp } from './helpers';
 
 const phone = { width: 390, height: 844 };
 
@@ -34,6 +34,5 @@ test('on a 390×844 phone screen: one pane at a time, nothing scrolls sideways',
   await expect(bob.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await noHorizontalScroll(bob.page);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createGroup, openChat, screenshot, signUp } from './helpers';
+import { closeAll, createGroup, openChat, screenshot, signUp } from './helpers';
 
 test('a live room: a listener hears the host, raises a hand, is let speak and is heard', async ({ browser }) => {
   const alice = await signUp(browser, 'Alice');
@@ -39,6 +39,5 @@ test('a live room: a listener hears the host, raises a hand, is let speak and is
   await expect(bobRoom).toHaveCount(0);
   await expect(alice.page.getByRole('button', { name: 'Start a live room' })).toBeVisible();
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { message, openChat, openDialog, screenshot, send, signUp } from './helpers';
+import { closeAll, dialogPair, message, screenshot } from './helpers';
 
 test('an image upload shows its progress, then its thumbnail in the other page', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'photo coming');
-  await openChat(bob, 'Alice');
+  const { alice, bob } = await dialogPair(browser, 'photo coming');
 
   // A slow uplink (≈ 2 Mbit/s) makes the progress bar visible between 0 and 100 %.
   const cdp = await alice.context.newCDPSession(alice.page);
@@ -48,16 +44,11 @@ test('an image upload shows its progress, then its thumbnail in the other page',
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   await screenshot(bob.page, 'dialog-with-photo');
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });
 
 test('a voice note recorded in the browser arrives with its waveform and duration', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'listen');
-  await openChat(bob, 'Alice');
+  const { alice, bob } = await dialogPair(browser, 'listen');
 
   // Chromium's fake microphone beeps; a couple of seconds of it make a voice note.
   await alice.page.getByRole('button', { name: 'Record a voice message' }).click();
@@ -71,6 +62,5 @@ test('a voice note recorded in the browser arrives with its waveform and duratio
   await expect(voice.locator('.waveform rect').first()).toBeAttached();
   await expect(voice.locator('.duration')).toHaveText(/^0:0[2-9]$/);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

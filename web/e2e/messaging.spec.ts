@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { composer, createGroup, message, openChat, openDialog, report, screenshot, send, signUp } from './helpers';
+import { closeAll, composer, createGroup, message, openChat, openDialog, report, screenshot, send, signUp } from './helpers';
 
 test('a dialog: delivery, typing, read receipts, reactions, edits, replies and deletion propagate', async ({ browser }) => {
   const alice = await signUp(browser, 'Alice');
@@ -67,8 +67,7 @@ test('a dialog: delivery, typing, read receipts, reactions, edits, replies and d
   await expect(message(bob.page, 'ping 5')).toHaveCount(0);
   await screenshot(alice.page, 'dialog');
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });
 
 test('a group of three: messages reach every member, with sender names', async ({ browser }) => {
@@ -97,7 +96,7 @@ test('a group of three: messages reach every member, with sender names', async (
   await expect(bob.page.getByTestId('chat-subtitle')).toHaveText('3 members');
   await screenshot(carol.page, 'group');
 
-  for (const user of [alice, bob, carol]) await user.context.close();
+  await closeAll(alice, bob, carol);
 });
 
 test('history loads older pages when scrolled back, keeping order and no duplicates', async ({ browser }) => {
@@ -118,6 +117,5 @@ test('history loads older pages when scrolled back, keeping order and no duplica
   // Scrolled to the top, the older page comes in above.
   await bob.page.locator('.message-list').evaluate((list) => list.scrollTo({ top: -list.scrollHeight }));
   await expect(lines).toHaveText(texts);
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

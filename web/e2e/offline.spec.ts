@@ -1,13 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { connected, message, openChat, openDialog, send, signUp } from './helpers';
+import { closeAll, connected, dialogPair, message, send } from './helpers';
 
 test('offline: messages missed while away show once each, in order, after coming back', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'before');
-  await openChat(bob, 'Alice');
-  await expect(message(bob.page, 'before')).toBeVisible();
+  const { alice, bob } = await dialogPair(browser, 'before');
 
   await bob.context.setOffline(true);
   await expect(bob.page.getByRole('status')).toContainText('Offline');
@@ -27,17 +22,11 @@ test('offline: messages missed while away show once each, in order, after coming
   await expect(message(alice.page, 'typed offline')).toHaveCount(1);
   await expect(bob.page.locator('.message.pending')).toHaveCount(0);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });
 
 test('a live event lost on the way is noticed by the gap in its chat seq and caught up', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'first');
-  await openChat(bob, 'Alice');
-  await expect(message(bob.page, 'first')).toBeVisible();
+  const { alice, bob } = await dialogPair(browser, 'first');
 
   // Bob's connection to the SignalR service passes through here; the one frame carrying "lost on the way" is dropped.
   let dropped = 0;
@@ -65,6 +54,5 @@ test('a live event lost on the way is noticed by the gap in its chat seq and cau
   await send(alice.page, 'the next one');
   // The next event's seq skips one: Bob's client waits briefly, then catches up from GET /api/updates.
   await expect(bob.page.locator('.message[data-message-id] .text')).toHaveText(['first', 'second', 'lost on the way', 'the next one']);
-  await alice.context.close();
-  await bob.context.close();
+  await closeAll(alice, bob);
 });

@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { openChat, openDialog, send, signUp } from './helpers';
+import { closeAll, dialogPair, openDialog, send, signUp } from './helpers';
 
 test('profile, avatar, language and last-seen privacy', async ({ browser }) => {
-  const alice = await signUp(browser, 'Alice');
-  const bob = await signUp(browser, 'Bob');
-  await openDialog(alice, bob);
-  await send(alice.page, 'hi');
-  await openChat(bob, 'Alice');
+  const { alice, bob } = await dialogPair(browser, 'hi');
   await expect(bob.page.getByTestId('chat-subtitle')).toHaveText('online');
 
   // Last seen: hidden from everybody, Bob sees "last seen recently" once Alice is gone.
@@ -41,7 +37,7 @@ test('profile, avatar, language and last-seen privacy', async ({ browser }) => {
   await bob.page.reload();
   await expect(bob.page.getByTestId('chat-subtitle')).toHaveText('last seen recently');
   await expect(bob.page.locator('.chat-header h2')).toHaveText('Alice Liddell');
-  await bob.context.close();
+  await closeAll(bob);
 });
 
 test('chat folders become tabs over the chat list', async ({ browser }) => {
@@ -68,5 +64,5 @@ test('chat folders become tabs over the chat list', async ({ browser }) => {
   // Search finds people, chats and messages.
   await alice.page.getByRole('searchbox', { name: 'Search' }).fill('family');
   await expect(alice.page.getByRole('region', { name: 'Messages' })).toContainText('family stuff');
-  for (const user of [alice, bob, carol]) await user.context.close();
+  await closeAll(alice, bob, carol);
 });
