@@ -11,7 +11,7 @@ export class ProblemError extends Error {
   constructor(problem: Partial<Problem> & { status: number }) {
     super(problem.title ?? `HTTP ${problem.status}`);
     this.status = problem.status;
-    this.errors = (problem.errors as Record<string, string[]> | undefined) ?? {};
+    this.errors = problem.errors ?? {};
   }
 }
 
@@ -22,8 +22,8 @@ interface TokenSource {
   renew(): Promise<boolean>;
 }
 
-let tokens: TokenSource = { token: async () => null, renew: async () => false };
-export const useTokenSource = (source: TokenSource): void => {
+let tokens: TokenSource = { token: () => Promise.resolve(null), renew: () => Promise.resolve(false) };
+export const setTokenSource = (source: TokenSource): void => {
   tokens = source;
 };
 

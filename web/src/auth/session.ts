@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { api, ProblemError, unwrap, useTokenSource } from '../api/http';
+import { api, ProblemError, unwrap, setTokenSource } from '../api/http';
 import type { AuthResult, MyProfile } from '../api/types';
 
 type Status = 'loading' | 'signedOut' | 'signedIn';
@@ -8,7 +8,7 @@ interface SessionState {
   status: Status;
   me: MyProfile | null;
   /** Changes my profile from its latest state (answers to concurrent PATCHes must not undo each other). */
-  updateMe(change: (me: MyProfile) => MyProfile): void;
+  updateMe: (change: (me: MyProfile) => MyProfile) => void;
 }
 
 export const useSession = create<SessionState>((set) => ({
@@ -63,7 +63,7 @@ export async function currentToken(): Promise<string | null> {
   return accessToken;
 }
 
-useTokenSource({ token: currentToken, renew: refresh });
+setTokenSource({ token: currentToken, renew: refresh });
 
 /** At startup: the HttpOnly cookie keeps me signed in across reloads. */
 export async function restoreSession(): Promise<void> {

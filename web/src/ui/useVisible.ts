@@ -4,7 +4,9 @@ import { useEffect, useRef } from 'react';
 export function useVisible<T extends Element>(onVisible: () => void, enabled = true) {
   const ref = useRef<T>(null);
   const callback = useRef(onVisible);
-  callback.current = onVisible;
+  useEffect(() => {
+    callback.current = onVisible;
+  });
   useEffect(() => {
     const element = ref.current;
     if (!element || !enabled) return;

@@ -25,7 +25,7 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
     try {
       if (mode === 'login') await signIn(fields.login, fields.password);
       else await register({ username: fields.username, email: fields.email, password: fields.password, name: fields.name });
-      navigate(from === '/login' || from === '/register' ? '/' : from, { replace: true });
+      void navigate(from === '/login' || from === '/register' ? '/' : from, { replace: true });
     } catch (error) {
       setProblem(error instanceof ProblemError ? error : new ProblemError({ status: 0, title: String(error) }));
     } finally {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { api, unwrap } from '../../api/http';
-import type { CallView } from '../../api/types';
+import type { CallView, ServerEvents } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { onServerEvent } from '../../realtime/events';
 import { invokeHub } from '../../realtime/hub';
@@ -107,7 +107,9 @@ onServerEvent('call.incoming', ({ data }) => {
   useCall.setState({ call: data, phase: 'incoming', connection: null });
 });
 
-onServerEvent('call.updated', async ({ data }) => {
+onServerEvent('call.updated', ({ data }) => void callUpdated(data));
+
+async function callUpdated(data: CallView): Promise<void> {
   const { call, phase } = useCall.getState();
   if (call?.id !== data.id) return;
   if (data.status === 'active') {
@@ -122,9 +124,11 @@ onServerEvent('call.updated', async ({ data }) => {
   } else if (data.status !== 'ringing') {
     if (phase !== 'ended') teardown(data);
   }
-});
+}
 
-onServerEvent('call.signal', async ({ data }) => {
+onServerEvent('call.signal', ({ data }) => void callSignal(data));
+
+async function callSignal(data: ServerEvents['call.signal']['data']): Promise<void> {
   const peer = pc;
   const { call } = useCall.getState();
   if (!peer || call?.id !== data.callId) return;
@@ -141,4 +145,4 @@ onServerEvent('call.signal', async ({ data }) => {
   } else {
     early.push(data.payload as RTCIceCandidateInit);
   }
-});
+}

@@ -133,14 +133,14 @@ export function ChatInfo({ chat, onClose }: { chat: ChatListItem; onClose: () =>
           <button className="danger" onClick={() => run(async () => {
             await unwrap(api.POST('/chats/{chatId}/leave', path));
             removeChat(chat.id);
-            navigate('/');
+            void navigate('/');
           })}>{t('leave')}</button>
         )}
         {(chat.type === 'dialog' || chat.myRole === 'owner') && (
           <button className="danger" onClick={() => run(async () => {
             await unwrap(api.DELETE('/chats/{chatId}', { params: { path: { chatId: chat.id }, query: chat.type === 'dialog' ? { forEveryone: false } : {} } }));
             removeChat(chat.id);
-            navigate('/');
+            void navigate('/');
           })}>{t('delete')}</button>
         )}
       </div>

@@ -16,7 +16,7 @@ export function JoinByLink() {
     try {
       const chat = await unwrap(api.POST('/chats/join/{inviteCode}', { params: { path: { inviteCode } } }));
       putChats([chatListItemOf(chat)]);
-      navigate(`/chat/${chat.id}`, { replace: true });
+      void navigate(`/chat/${chat.id}`, { replace: true });
     } catch (e) {
       setError(e instanceof ProblemError ? e.message : String(e));
     }

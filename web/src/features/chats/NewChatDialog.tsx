@@ -28,7 +28,7 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
   });
   const done = (chatId: string) => {
     onClose();
-    navigate(`/chat/${chatId}`);
+    void navigate(`/chat/${chatId}`);
   };
   async function pick(user: PublicProfile) {
     if (kind === 'dialog') {

@@ -25,7 +25,7 @@ export function SearchResults({ query, onPicked }: { query: string; onPicked: ()
   });
   const open = (chatId: string) => {
     onPicked();
-    navigate(`/chat/${chatId}`);
+    void navigate(`/chat/${chatId}`);
   };
   const data = found.data;
   return (

@@ -3,6 +3,7 @@ import { api, unwrap } from '../../api/http';
 import type { components } from '../../api/schema.gen';
 import { useSession } from '../../auth/session';
 import { onServerEvent } from '../../realtime/events';
+import type { ServerEvents } from '../../api/types';
 import { invokeHub } from '../../realtime/hub';
 
 export type LiveState = components['schemas']['LiveState'];
@@ -176,7 +177,9 @@ onServerEvent('live.state', ({ data }) => {
   if (!data.active && useLive.getState().joined === data.chatId) hangUpAll();
 });
 
-onServerEvent('live.signal', async ({ data }) => {
+onServerEvent('live.signal', ({ data }) => void liveSignal(data));
+
+async function liveSignal(data: ServerEvents['live.signal']['data']): Promise<void> {
   const { chatId, fromUserId, kind, payload } = data;
   if (useLive.getState().joined !== chatId) return;
   if (kind === 'offer') {
@@ -200,7 +203,7 @@ onServerEvent('live.signal', async ({ data }) => {
   } else {
     early.set(fromUserId, [...(early.get(fromUserId) ?? []), payload as RTCIceCandidateInit]);
   }
-});
+}
 
 /** The sound received from a participant so far: WebRTC's `totalAudioEnergy` and `totalSamplesDuration`. */
 export async function audioEnergy(userId: string): Promise<{ energy: number; seconds: number }> {

@@ -18,9 +18,9 @@ export interface AttachmentsState {
   /** Every upload finished (or there are none). */
   ready: boolean;
   mediaIds: string[];
-  add(files: FileList | File[]): void;
-  remove(key: string): void;
-  clear(): void;
+  add: (files: FileList | File[]) => void;
+  remove: (key: string) => void;
+  clear: () => void;
 }
 
 /** Files attached to the message being written, each uploading at once with its own progress. */

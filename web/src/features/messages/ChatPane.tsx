@@ -46,20 +46,26 @@ export function ChatPane({ chatId }: { chatId: string }) {
     if (peerId) void unwrap(api.GET('/users/{userId}', { params: { path: { userId: peerId } } })).then((user) => putUsers([user]), () => undefined);
   }, [peerId]);
 
+  // Groups and channels: their live room, and the members' names for the messages.
+  const type = chat?.type;
   useEffect(() => {
-    if (chat && chat.type !== 'dialog') void loadRoom(chatId).catch(() => undefined);
-    if (chat && chat.type !== 'dialog') void loadMembers(chatId).catch(() => undefined);
-  }, [chatId, chat?.type]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!type || type === 'dialog') return;
+    void loadRoom(chatId).catch(() => undefined);
+    void loadMembers(chatId).catch(() => undefined);
+  }, [chatId, type]);
 
   // What is on screen is read: the newest message moves my read pointer while the page is visible.
   const newest = history?.ids.length ? history.byId[history.ids[history.ids.length - 1]!] : undefined;
+  const newestId = newest?.id;
+  const newestSeq = newest?.seq;
+  const inList = !!chat;
   useEffect(() => {
-    if (!newest || !chat) return;
-    const read = () => document.visibilityState === 'visible' && void markRead(chatId, newest.id, newest.seq).catch(() => undefined);
+    if (!newestId || newestSeq === undefined || !inList) return;
+    const read = () => document.visibilityState === 'visible' && void markRead(chatId, newestId, newestSeq).catch(() => undefined);
     read();
     document.addEventListener('visibilitychange', read);
     return () => document.removeEventListener('visibilitychange', read);
-  }, [chatId, newest?.id, !!chat]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [chatId, newestId, newestSeq, inList]);
 
   if (!chat) {
     return preview ? <JoinPreview chat={preview} /> : <div className="empty-chat" aria-busy="true" />;

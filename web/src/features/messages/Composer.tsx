@@ -21,8 +21,13 @@ export function Composer({ chatId, mode, onModeDone }: { chatId: string; mode: C
   const input = useRef<HTMLTextAreaElement>(null);
   const attachments = useAttachments(chatId);
 
-  useEffect(() => {
+  // Editing starts from the message's text: set while rendering when the mode changes, not in an effect after it.
+  const [shownMode, setShownMode] = useState(mode);
+  if (shownMode !== mode) {
+    setShownMode(mode);
     if (mode.kind === 'edit') setText(mode.message.text ?? '');
+  }
+  useEffect(() => {
     if (mode.kind !== 'forward') input.current?.focus();
   }, [mode]);
 

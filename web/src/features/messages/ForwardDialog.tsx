@@ -19,7 +19,7 @@ export function ForwardDialog({ fromChatId, message, onClose }: { fromChatId: st
             <button onClick={async () => {
               await forwardMessages(fromChatId, c.id, [message.id]);
               onClose();
-              navigate(`/chat/${c.id}`);
+              void navigate(`/chat/${c.id}`);
             }}>
               <Avatar id={c.id} title={c.title} url={c.avatarUrl} size={40} />
               <span>{c.title}</span>

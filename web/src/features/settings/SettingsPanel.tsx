@@ -126,7 +126,7 @@ export function SettingsPanel() {
           </ul>
           {(sessions.data?.items.length ?? 0) > 1 && <button onClick={() => endOthers.mutate()}>{t('endOtherSessions')}</button>}
         </section>
-        <button className="danger sign-out" onClick={() => { navigate('/', { replace: true }); void signOut(); }}>{t('signOut')}</button>
+        <button className="danger sign-out" onClick={() => { void navigate('/', { replace: true }); void signOut(); }}>{t('signOut')}</button>
       </div>
     </aside>
   );
