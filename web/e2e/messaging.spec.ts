@@ -61,6 +61,13 @@ test('a dialog: delivery, typing, read receipts, reactions, edits, replies and d
   await send(bob.page, 'answering four');
   await expect(message(alice.page, 'answering four').locator('.reply-quote')).toHaveText('ping 4');
 
+  // Forwards: Bob forwards Alice's first ping into the same dialog; the copy names her.
+  await message(bob.page, 'ping 1').locator('.bubble').click();
+  await bob.page.getByRole('menuitem', { name: 'Forward' }).click();
+  await bob.page.getByRole('dialog', { name: 'Forward' }).getByRole('button', { name: 'Alice' }).click();
+  await expect(alice.page.locator('.message[data-message-id]', { has: alice.page.locator('.forwarded') })).toContainText('ping 1');
+  await expect(alice.page.locator('.forwarded')).toContainText('Alice');
+
   // Delete for everyone.
   await message(alice.page, 'ping 5').locator('.bubble').click();
   await alice.page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
