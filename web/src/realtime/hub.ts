@@ -20,29 +20,34 @@ let cursor: string | null = null;
 let catchingUp: Promise<void> | null = null;
 let wanted = false;
 
+let onResync: (() => void) | null = null;
+
 /**
  * Everything that changed since the cursor, applied like live events (duplicates dropped by eventId).
- * Called after every (re)connect, when the browser comes back online, and when a chat's `seq` shows a gap.
+ * Called after every (re)connect, when the browser comes back online, and when a chat's `seq` shows a gap. Never
+ * rejects: a failure (the API unreachable) leaves the cursor where it was for the next try.
  */
 export function catchUp(): Promise<void> {
   catchingUp ??= (async () => {
+    // Without a cursor (the first call failed) whatever changed until now is unknown: reload once one is had.
+    const blind = cursor === null && connection !== null;
     try {
       for (;;) {
         const page = await unwrap(api.GET('/updates', { params: { query: cursor ? { since: cursor } : {} } }));
         // The change log holds each event exactly as it went out live.
         for (const item of page.items) applyEvent(item as unknown as ServerEvent);
         cursor = page.nextCursor;
-        if (page.resync) onResync?.();
+        if (page.resync || blind) onResync?.();
         if (!page.hasMore) break;
       }
+    } catch {
+      // Tried again at the next reconnect, online event or gap.
     } finally {
       catchingUp = null;
     }
   })();
   return catchingUp;
 }
-
-let onResync: (() => void) | null = null;
 
 /** Takes the change log's cursor first, so that whatever changes while the state loads over REST is caught up. */
 export async function startRealtime(resync: () => void): Promise<void> {
