@@ -52,3 +52,19 @@ test('another device is listed and can be signed out from here', async ({ browse
   await laptop.close();
   await closeAll(phone);
 });
+
+test('two tabs of one browser reload at once and both stay signed in (refreshes take turns)', async ({ browser }) => {
+  const alice = await signUp(browser, 'Alice');
+  const second = await alice.context.newPage();
+  await second.goto('/');
+  await expect(second.getByRole('button', { name: 'New chat' })).toBeVisible();
+
+  // Both tabs refresh with the one cookie at the same moment. A refresh token used twice ends the session, so
+  // without the Web Lock one tab would be signed out, or both.
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([alice.page.reload(), second.reload()]);
+    await expect(alice.page.getByRole('button', { name: 'New chat' })).toBeVisible();
+    await expect(second.getByRole('button', { name: 'New chat' })).toBeVisible();
+  }
+  await closeAll(alice);
+});
