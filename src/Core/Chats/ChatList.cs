@@ -23,7 +23,8 @@ public sealed record ChatListItem(
     bool Muted,
     int MemberCount,
     PublicProfile? Peer,
-    DateTimeOffset LastActivityAt);
+    DateTimeOffset LastActivityAt,
+    long EventSeq);
 
 /// <summary>
 /// <c>GET /api/chats</c>: my chats, newest activity first, keyset-paginated, optionally one folder's. A fixed number
@@ -125,7 +126,8 @@ public sealed class ChatList(DistaHilarDbContext db, UnreadCounts unreadCounts, 
                 r.Me.MutedUntil > now,
                 r.Chat.MemberCount,
                 peer,
-                r.Chat.LastActivityAt);
+                r.Chat.LastActivityAt,
+                r.Chat.EventSeq);
         }).ToList();
     }
 

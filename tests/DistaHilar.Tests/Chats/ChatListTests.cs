@@ -62,6 +62,32 @@ public sealed class ChatListTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Each_chat_says_the_seq_of_its_latest_event_so_a_client_can_count_on_from_it()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+        var friend = await ChatUser.RegisterAsync(http);
+        var since = (await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/updates")).GetProperty("nextCursor").GetString();
+        var chatId = await me.CreateGroupAsync(members: [friend]);
+        var sent = await friend.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/chats/{chatId}/messages", new { clientMessageId = "c1", text = "hello" });
+        await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"api/chats/{chatId}/messages/{sent.GetProperty("id").GetGuid()}/reactions", new { emoji = "👍" });
+
+        async Task<long> LatestLoggedAsync() =>
+            (await me.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/updates?since={since}&limit=500")).GetProperty("items").EnumerateArray()
+                .Where(e => e.GetProperty("chatId").ValueKind == JsonValueKind.String && e.GetProperty("chatId").GetGuid() == chatId && e.GetProperty("seq").ValueKind == JsonValueKind.Number)
+                .Max(e => e.GetProperty("seq").GetInt64());
+        async Task<long> ListedAsync(ChatUser user) =>
+            (await user.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/chats")).GetProperty("items").EnumerateArray()
+                .Single(c => c.GetProperty("id").GetGuid() == chatId).GetProperty("eventSeq").GetInt64();
+
+        var latest = await LatestLoggedAsync();
+        Assert.True(latest >= 3, $"created, sent and reacted: {latest}");
+        Assert.Equal(latest, await ListedAsync(me));
+        Assert.Equal(latest, await ListedAsync(friend));
+    }
+
+    [Fact]
     public async Task Folders_hold_my_chats_filter_the_list_and_sync_to_my_devices()
     {
         var (app, _) = await env.RealtimeAsync();

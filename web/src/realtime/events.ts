@@ -127,6 +127,13 @@ export function whenEventsMissing(handler: () => void): void {
   onGap = handler;
 }
 
+/** The chat's latest event as a REST read saw it (`eventSeq` of the chat list): counting starts there. */
+export function countFrom(chatId: string, seq: number): void {
+  const chat = chats[chatId];
+  if (!chat) chats[chatId] = { last: seq, missing: new Set() };
+  else if (seq > chat.last) chat.last = seq;
+}
+
 function track(chatId: string, seq: number): void {
   const chat = chats[chatId];
   if (!chat) {

@@ -72,6 +72,8 @@ export function chatListItemOf(chat: ChatView, previous?: ChatListItem): ChatLis
     memberCount: chat.memberCount,
     peer: chat.peer,
     lastActivityAt: previous?.lastActivityAt ?? chat.createdAt,
+    // ChatView carries no event seq; events and the next list read keep it.
+    eventSeq: previous?.eventSeq ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
 import { api, unwrap } from '../../api/http';
+import { countFrom } from '../../realtime/events';
 import { chatListItemOf, putChats, putUsers, useChats } from '../../store/chats';
 
 /** The first page of the chat list, or the next one. */
@@ -6,6 +7,7 @@ export async function loadChats(next = false): Promise<void> {
   const cursor = useChats.getState().chatsCursor;
   if (next && !cursor) return;
   const page = await unwrap(api.GET('/chats', { params: { query: next && cursor ? { cursor, limit: 50 } : { limit: 50 } } }));
+  for (const chat of page.items) countFrom(chat.id, chat.eventSeq);
   putChats(page.items, page.nextCursor);
 }
 
@@ -13,6 +15,7 @@ export async function loadChats(next = false): Promise<void> {
 export async function refreshChat(chatId: string): Promise<void> {
   // The chat list's first page has the chat when it just became active; otherwise the chat's details do.
   const page = await unwrap(api.GET('/chats', { params: { query: { limit: 50 } } }));
+  for (const chat of page.items) countFrom(chat.id, chat.eventSeq);
   putChats(page.items);
   if (!page.items.some((c) => c.id === chatId)) {
     const chat = await unwrap(api.GET('/chats/{chatId}', { params: { path: { chatId } } }));

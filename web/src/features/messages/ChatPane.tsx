@@ -56,7 +56,8 @@ export function ChatPane({ chatId }: { chatId: string }) {
 
   // What is on screen is read: the newest message moves my read pointer while the page is visible.
   const newest = history?.ids.length ? history.byId[history.ids[history.ids.length - 1]!] : undefined;
-  const newestId = newest?.id;
+  // My own newest message needs no read: sending it moved my pointer there already.
+  const newestId = newest && newest.senderId !== me.id ? newest.id : undefined;
   const newestSeq = newest?.seq;
   const inList = !!chat;
   useEffect(() => {
