@@ -41,3 +41,18 @@ test('a call that is declined ends on both sides and is shown as declined', asyn
 
   await closeAll(alice, bob);
 });
+
+test('a call nobody answers rings out and shows as missed on both sides', async ({ browser }) => {
+  test.skip(!process.env.RING_TIMEOUT_SECONDS, 'needs a short ring timeout (the browser tests’ stack sets Calls__RingTimeout)');
+  const ringFor = Number(process.env.RING_TIMEOUT_SECONDS) * 1000;
+  const { alice, bob } = await dialogPair(browser, 'are you there?');
+
+  await alice.page.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(bob.page.locator('.call-layer')).toHaveAttribute('data-call-phase', 'incoming');
+  // Nobody answers: the ring timeout (a delayed queue message) ends it.
+  await expect(bob.page.locator('.call-layer')).toHaveCount(0, { timeout: ringFor + 15_000 });
+  await expect(alice.page.locator('.call-layer')).toHaveCount(0);
+  await expect(bob.page.locator('.call-line')).toContainText('Missed call');
+  await expect(alice.page.locator('.call-line')).toContainText('Missed call');
+  await closeAll(alice, bob);
+});

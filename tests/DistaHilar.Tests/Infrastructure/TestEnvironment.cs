@@ -91,6 +91,9 @@ public sealed class TestEnvironment : IAsyncLifetime
     /// taking the realtime app's work. ICE servers are its coturn on 127.0.0.1 (STUN and TURN): nothing on the
     /// internet is reachable here. Without a built web/dist only /config.json is served (pages answer 404 saying so).
     /// </summary>
+    /// <summary>The browser tests' ring timeout: the missed-call spec waits for it; answered calls are accepted within a second or two.</summary>
+    public static readonly TimeSpan WebClientRingTimeout = TimeSpan.FromSeconds(8);
+
     public async Task<WebClientEnvironment> WebClientAsync() =>
         await Once(() => webClient, async () =>
         {
@@ -98,6 +101,7 @@ public sealed class TestEnvironment : IAsyncLifetime
             {
                 ["SignalR__OutboxClaimDelay"] = "00:00:02",
                 ["SignalR__OutboxMaxRetryDelay"] = "00:00:02",
+                ["Calls__RingTimeout"] = WebClientRingTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             };
             var stack = await DevEnvironment.StartAsync(
                 FunctionsAppDirectory,

@@ -64,6 +64,7 @@ public sealed class BrowserTests(TestEnvironment env)
                 {
                     ["WEB_URL"] = web.ToString(),
                     ["ARTIFACTS_DIR"] = artifacts,
+                    ["RING_TIMEOUT_SECONDS"] = TestEnvironment.WebClientRingTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["CI"] = "1",
                     ["FORCE_COLOR"] = "0",
                 },
