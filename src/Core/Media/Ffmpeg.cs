@@ -48,6 +48,35 @@ public sealed class Ffmpeg(IOptions<MediaOptions> options, ILogger<Ffmpeg> log)
         return ParseProbe(output.ToArray());
     }
 
+    /// <summary>
+    /// The end of the first video stream's last packet, read from the packets themselves: for containers that do not
+    /// say their duration (a browser's MediaRecorder writes WebM as a live stream). Null when no packet has a time.
+    /// </summary>
+    public async Task<int?> VideoEndMsAsync(Uri input, string demuxer, CancellationToken ct)
+    {
+        double? end = null;
+        await RunAsync(
+            options.Value.FfprobePath,
+            ["-v", "error", "-protocol_whitelist", Protocols, "-f", demuxer, "-i", input.AbsoluteUri,
+             "-select_streams", "v:0", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0"],
+            input,
+            async stdout =>
+            {
+                using var reader = new StreamReader(stdout);
+                while (await reader.ReadLineAsync(ct) is { } line)
+                {
+                    var fields = line.Split(',');
+                    if (fields.Length > 0 && double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var pts))
+                    {
+                        var length = fields.Length > 1 && double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0;
+                        end = Math.Max(end ?? 0, pts + length);
+                    }
+                }
+            },
+            ct);
+        return end is { } seconds && seconds >= 0 && seconds < int.MaxValue / 1000.0 ? (int)Math.Round(seconds * 1000) : null;
+    }
+
     /// <summary>One frame at <paramref name="at"/> as PNG, turned upright as players show it.</summary>
     public async Task<byte[]> FrameAsync(Uri input, string demuxer, TimeSpan at, CancellationToken ct)
     {

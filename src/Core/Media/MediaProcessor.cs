@@ -153,13 +153,15 @@ public sealed class MediaProcessor(
             throw new MediaRejectedException("The file has no video stream.");
         }
 
+        var durationMs = probe.DurationMs ?? await ffmpeg.VideoEndMsAsync(input, demuxer, ct);
+
         // The poster: a frame a little into the video (the very first is often black), never past its end.
-        var at = TimeSpan.FromMilliseconds(Math.Min(1000, (probe.DurationMs ?? 0) / 3.0));
+        var at = TimeSpan.FromMilliseconds(Math.Min(1000, (durationMs ?? 0) / 3.0));
         var frame = await ffmpeg.FrameAsync(input, demuxer, at, ct);
         var (thumbnail, _, _) = ImageProcessing.ThumbnailOf(frame);
         var thumbnailKey = ThumbnailKey(media);
         await store.WriteAsync(thumbnailKey, new MemoryStream(thumbnail), ImageProcessing.ThumbnailContentType, ct);
-        return new Outcome(sniffed.ContentType, null, probe.Width, probe.Height, probe.DurationMs, null, thumbnailKey);
+        return new Outcome(sniffed.ContentType, null, probe.Width, probe.Height, durationMs, null, thumbnailKey);
     }
 
     private async Task<Outcome> AudioAsync(MediaAsset media, SniffedType sniffed, CancellationToken ct)

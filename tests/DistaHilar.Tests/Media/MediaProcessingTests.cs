@@ -134,6 +134,24 @@ public sealed class MediaProcessingTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_video_recorded_in_a_browser_gets_its_duration_from_its_packets()
+    {
+        var (app, _) = await env.RealtimeAsync();
+        using var http = AccountsApi.Client(app.BaseAddress);
+        var me = await ChatUser.RegisterAsync(http);
+        // WebM written as a live stream, like MediaRecorder's: ffprobe finds no duration in the container.
+        var video = await MediaApi.FfmpegAsync("webm", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "200k", "-live", "1");
+
+        var mediaId = await MediaApi.UploadAsync(me, "video", "clip.webm", "video/webm", video);
+        var media = await MediaApi.ProcessedAsync(me, mediaId);
+
+        Assert.Equal("ready", media.GetProperty("status").GetString());
+        Assert.InRange(media.GetProperty("durationMs").GetInt32(), 1900, 2100);
+        Assert.Equal(160, media.GetProperty("width").GetInt32());
+        Assert.NotEqual(JsonValueKindNull, media.GetProperty("thumbnailUrl").ValueKind);
+    }
+
+    [Fact]
     public async Task Files_that_are_not_what_they_claim_or_flood_pixels_fail_with_a_reason()
     {
         var (app, _) = await env.RealtimeAsync();
