@@ -70,7 +70,7 @@ public sealed class DevEnvironment : IAsyncDisposable
             // the web client's too, since the app's CORS names its origin.
             var port = httpPort == 0 ? FreePort.Next() : httpPort;
             var webPort = webClient is null ? 0 : webClient.Port == 0 ? FreePort.Next() : webClient.Port;
-            string[] webOrigins = webClient is null ? [] : [WebOrigin(webPort)];
+            string[] webOrigins = webClient is null ? [] : [WebClientServer.OriginFor(webPort)];
             if (webClient is not null)
             {
                 await services.Azurite.AllowBrowserOriginsAsync(webOrigins, ct);
@@ -132,9 +132,6 @@ public sealed class DevEnvironment : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>The origin a browser sends for a web client on 127.0.0.1:<paramref name="port"/>.</summary>
-    public static string WebOrigin(int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 
     public async ValueTask DisposeAsync()
     {

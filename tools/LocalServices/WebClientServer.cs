@@ -44,7 +44,10 @@ public sealed class WebClientServer : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>The client's origin, as a browser sends it in <c>Origin</c> (what CORS elsewhere must allow).</summary>
-    public string Origin => $"http://127.0.0.1:{Port}";
+    public string Origin => OriginFor(Port);
+
+    /// <summary>The origin of a web client on 127.0.0.1:<paramref name="port"/>, known before it starts (CORS names it first).</summary>
+    public static string OriginFor(int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 
     /// <param name="root">The built app (holding index.html and assets/).</param>
     /// <param name="apiBaseUrl">The absolute API base the client calls, e.g. http://127.0.0.1:7071/api.</param>

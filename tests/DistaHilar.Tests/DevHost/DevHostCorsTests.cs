@@ -1,6 +1,7 @@
 using System.Net;
 using DistaHilar.DevHost;
 using DistaHilar.Tests.Infrastructure;
+using static DistaHilar.Tests.Infrastructure.CorsRequests;
 
 namespace DistaHilar.Tests.DevHost;
 
@@ -169,23 +170,4 @@ public sealed class DevHostCorsTests(DevHostCorsApps apps) : IClassFixture<DevHo
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static HttpRequestMessage Preflight(string path, string origin, string method, string headers)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Options, path);
-        request.Headers.Add("Origin", origin);
-        request.Headers.Add("Access-Control-Request-Method", method);
-        request.Headers.Add("Access-Control-Request-Headers", headers);
-        return request;
-    }
-
-    private static HttpRequestMessage Get(string path, string origin)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Origin", origin);
-        return request;
-    }
-
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : "";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DistaHilar.Tests.Infrastructure;
+using static DistaHilar.Tests.Infrastructure.CorsRequests;
 
 namespace DistaHilar.Tests.DevHost;
 
@@ -23,29 +24,17 @@ public sealed class WebClientEnvironmentTests(TestEnvironment env)
         Assert.Equal(stack.Web.GetLeftPart(UriPartial.Authority), stack.WebOrigin);
         Assert.StartsWith("http://127.0.0.1:", stack.WebOrigin, StringComparison.Ordinal);
 
-        using var login = await http.SendAsync(Preflight(new Uri(stack.App.BaseAddress, "api/auth/login"), stack.WebOrigin, "POST", "content-type"), Ct);
+        using var login = await http.SendAsync(Preflight(new Uri(stack.App.BaseAddress, "api/auth/login").AbsoluteUri, stack.WebOrigin, "POST", "content-type"), Ct);
         Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
         Assert.Equal(stack.WebOrigin, Header(login, "Access-Control-Allow-Origin"));
         Assert.Equal("true", Header(login, "Access-Control-Allow-Credentials"));
 
         // What a direct upload's PUT to its SAS URL asks first (the headers POST /api/media/uploads names).
         var blob = new Uri($"{stack.Environment.Services.Azurite.BlobEndpoint}/media/cors-check");
-        using var upload = await http.SendAsync(Preflight(blob, stack.WebOrigin, "PUT", "content-type,x-ms-blob-type"), Ct);
+        using var upload = await http.SendAsync(Preflight(blob.AbsoluteUri, stack.WebOrigin, "PUT", "content-type,x-ms-blob-type"), Ct);
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
         Assert.Equal(stack.WebOrigin, Header(upload, "Access-Control-Allow-Origin"));
-        using var elsewhere = await http.SendAsync(Preflight(blob, "http://evil.test", "PUT", "x-ms-blob-type"), Ct);
+        using var elsewhere = await http.SendAsync(Preflight(blob.AbsoluteUri, "http://evil.test", "PUT", "x-ms-blob-type"), Ct);
         Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
     }
-
-    private static HttpRequestMessage Preflight(Uri url, string origin, string method, string headers)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Options, url);
-        request.Headers.Add("Origin", origin);
-        request.Headers.Add("Access-Control-Request-Method", method);
-        request.Headers.Add("Access-Control-Request-Headers", headers);
-        return request;
-    }
-
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : "";
 }
