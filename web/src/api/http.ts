@@ -15,6 +15,11 @@ export class ProblemError extends Error {
   }
 }
 
+/** What to tell the user about a failed request: the first field's message, else the problem's title. */
+export function problemText(error: unknown): string {
+  return error instanceof ProblemError ? (Object.values(error.errors)[0]?.[0] ?? error.message) : String(error);
+}
+
 interface TokenSource {
   /** The current access token, refreshing it first when it is about to expire. */
   token(): Promise<string | null>;

@@ -119,7 +119,7 @@ const SEEN_LIMIT = 5000;
 
 // A chat's events are numbered without gaps: a jump means one is missing or late. Wait briefly for it, then catch up.
 const GAP_WAIT_MS = 1500;
-const chats: Record<string, { last: number; missing: Set<number> }> = {};
+const eventSeqs: Record<string, { last: number; missing: Set<number> }> = {};
 let gapTimer: ReturnType<typeof setTimeout> | null = null;
 let onGap: () => void = () => undefined;
 
@@ -129,15 +129,15 @@ export function whenEventsMissing(handler: () => void): void {
 
 /** The chat's latest event as a REST read saw it (`eventSeq` of the chat list): counting starts there. */
 export function countFrom(chatId: string, seq: number): void {
-  const chat = chats[chatId];
-  if (!chat) chats[chatId] = { last: seq, missing: new Set() };
+  const chat = eventSeqs[chatId];
+  if (!chat) eventSeqs[chatId] = { last: seq, missing: new Set() };
   else if (seq > chat.last) chat.last = seq;
 }
 
 function track(chatId: string, seq: number): void {
-  const chat = chats[chatId];
+  const chat = eventSeqs[chatId];
   if (!chat) {
-    chats[chatId] = { last: seq, missing: new Set() };
+    eventSeqs[chatId] = { last: seq, missing: new Set() };
     return;
   }
   if (seq > chat.last) {
@@ -150,7 +150,7 @@ function track(chatId: string, seq: number): void {
   if (chat.missing.size > 0 && !gapTimer) {
     gapTimer = setTimeout(() => {
       gapTimer = null;
-      const gaps = Object.values(chats).filter((c) => c.missing.size > 0);
+      const gaps = Object.values(eventSeqs).filter((c) => c.missing.size > 0);
       if (gaps.length === 0) return;
       gaps.forEach((c) => c.missing.clear());
       onGap();

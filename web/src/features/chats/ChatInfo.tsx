@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ProblemError, unwrap } from '../../api/http';
+import { api, problemText, unwrap } from '../../api/http';
 import type { ChatListItem, ChatRole, PublicProfile } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { putUsers, removeChat, updateChat } from '../../store/chats';
@@ -44,7 +44,7 @@ export function ChatInfo({ chat, onClose }: { chat: ChatListItem; onClose: () =>
       await queries.invalidateQueries({ queryKey: ['members', chat.id] });
       await queries.invalidateQueries({ queryKey: ['chat', chat.id] });
     } catch (e) {
-      setError(e instanceof ProblemError ? (Object.values(e.errors)[0]?.[0] ?? e.message) : String(e));
+      setError(problemText(e));
     }
   };
   const canManage = chat.type !== 'dialog' && rank[chat.myRole] >= rank.admin;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { api, ProblemError, unwrap } from '../../api/http';
+import { api, problemText, unwrap } from '../../api/http';
 import type { PublicProfile } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
@@ -41,7 +41,7 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
     try {
       done(await createGroup(kind === 'channel' ? 'channel' : 'group', title, picked.map((p) => p.id)));
     } catch (e) {
-      setError(e instanceof ProblemError ? (Object.values(e.errors)[0]?.[0] ?? e.message) : String(e));
+      setError(problemText(e));
     }
   }
   return (

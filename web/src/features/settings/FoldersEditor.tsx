@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ProblemError, unwrap } from '../../api/http';
+import { api, problemText, unwrap } from '../../api/http';
 import { useChats } from '../../store/chats';
 
 /** My chat folders (shown as tabs over the chat list): make one from some of my chats, or delete one. */
@@ -23,7 +23,7 @@ export function FoldersEditor() {
       setError(null);
       await refresh();
     } catch (e) {
-      setError(e instanceof ProblemError ? (Object.values(e.errors)[0]?.[0] ?? e.message) : String(e));
+      setError(problemText(e));
     }
   }
 

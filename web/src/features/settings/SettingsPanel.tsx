@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ProblemError, unwrap } from '../../api/http';
+import { api, problemText, unwrap } from '../../api/http';
 import type { UserSettings } from '../../api/types';
 import { signOut, useMe, useSession } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
@@ -49,7 +49,7 @@ export function SettingsPanel() {
       updateMe((current) => ({ ...saved, settings: current.settings, avatarUrl: current.avatarUrl }));
       setError(null);
     } catch (err) {
-      setError(err instanceof ProblemError ? (Object.values(err.errors)[0]?.[0] ?? err.message) : String(err));
+      setError(problemText(err));
     }
   }
 
