@@ -19,6 +19,11 @@ test('a dialog: delivery, typing, read receipts, reactions, edits, replies and d
   // Typing indicator.
   await composer(bob.page).pressSequentially('Hi', { delay: 30 });
   await expect(alice.page.getByTestId('chat-subtitle')).toHaveText('typing…');
+  const bobsRow = alice.page.locator('.chat-row', { hasText: 'Bob' });
+  await expect(bobsRow.locator('.preview em')).toHaveText('typing…');
+  // Not renewed, the indicator goes by itself (6 s), in the header and in the chat list alike.
+  await expect(alice.page.getByTestId('chat-subtitle')).toHaveText('online', { timeout: 10_000 });
+  await expect(bobsRow.locator('.preview em')).toHaveCount(0);
 
   // Delivery time, typed in one page to shown in the other, over several messages.
   const times: number[] = [];

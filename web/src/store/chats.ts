@@ -129,9 +129,9 @@ export function putMessages(chatId: string, messages: MessageView[], page?: { ol
     const pending = { ...s.pending };
     for (const message of messages) {
       const held = history.byId[message.id];
-      // Edits and live copies carry no reaction counts and no readByPeer: keep the ones held.
+      // Edits and live copies carry no reaction counts and no readByPeer: keep the ones held. A history page counts them.
       history.byId[message.id] = held
-        ? { ...message, reactions: message.reactions.length > 0 ? message.reactions : held.reactions, readByPeer: message.readByPeer ?? held.readByPeer }
+        ? { ...message, reactions: page || message.reactions.length > 0 ? message.reactions : held.reactions, readByPeer: message.readByPeer ?? held.readByPeer }
         : message;
       const mine = message.reactions.find((r) => r.mine);
       if (mine) myReactions[message.id] = mine.emoji;
@@ -179,6 +179,7 @@ export function markPendingFailed(clientMessageId: string, failed: boolean): voi
   });
 }
 
+/** Shows (or with null clears) a typing indicator. It goes by itself at `until` unless renewed, so every view of it reads the store alone. */
 export function setTyping(chatId: string, userId: string, until: number | null): void {
   set((s) => {
     const chat = { ...(s.typing[chatId] ?? {}) };
@@ -186,6 +187,9 @@ export function setTyping(chatId: string, userId: string, until: number | null):
     else chat[userId] = until;
     return { typing: { ...s.typing, [chatId]: chat } };
   });
+  if (until !== null) {
+    setTimeout(() => get().typing[chatId]?.[userId] === until && setTyping(chatId, userId, null), Math.max(0, until - Date.now()));
+  }
 }
 
 export function setPresence(userId: string, presence: Presence): void {

@@ -12,7 +12,7 @@ export const ChatRow = memo(function ChatRow({ chat, active }: { chat: ChatListI
   const { t } = useTranslation();
   const myId = useSession((s) => s.me?.id);
   const online = useChats((s) => (chat.peer ? s.presence[chat.peer.id]?.status ?? chat.peer.presence.status : undefined)) === 'online';
-  const typing = useChats((s) => Object.values(s.typing[chat.id] ?? {}).some((until) => until > Date.now()));
+  const typing = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
   const last = chat.lastMessage;
   return (
     <li className={`chat-row ${active ? 'active' : ''}`} data-chat-id={chat.id}>

@@ -16,7 +16,6 @@ import { startCall } from '../calls/calls';
 import { Composer, type ComposerMode } from './Composer';
 import { MessageList } from './MessageList';
 import { loadHistory, markRead } from './messageActions';
-import { useTick } from './useTick';
 import { Icon } from '../../ui/Icon';
 
 export function ChatPane({ chatId }: { chatId: string }) {
@@ -30,7 +29,6 @@ export function ChatPane({ chatId }: { chatId: string }) {
   const [mode, setMode] = useState<ComposerMode>({ kind: 'new' });
   const [preview, setPreview] = useState<ChatView | null>(null);
   const [info, setInfo] = useState(false);
-  const now = useTick(Object.keys(typingMap ?? {}).length > 0);
 
   useEffect(() => {
     void loadHistory(chatId);
@@ -72,7 +70,7 @@ export function ChatPane({ chatId }: { chatId: string }) {
     return preview ? <JoinPreview chat={preview} /> : <div className="empty-chat" aria-busy="true" />;
   }
 
-  const typers = Object.entries(typingMap ?? {}).filter(([, until]) => until > now).map(([id]) => users[id]?.name ?? '…');
+  const typers = Object.keys(typingMap ?? {}).map((id) => users[id]?.name ?? '…');
   const subtitle = typers.length > 0
     ? (chat.type === 'dialog' ? t('typing') : t('someoneTyping', { name: typers.join(', ') }))
     : chat.type === 'dialog'
