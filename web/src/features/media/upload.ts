@@ -1,5 +1,6 @@
 import { api, unwrap } from '../../api/http';
-import type { MediaKind } from '../../api/types';
+import type { MediaKind, MediaView } from '../../api/types';
+import { onServerEvent } from '../../realtime/events';
 
 export function kindOf(file: File): MediaKind {
   if (file.type.startsWith('image/')) return 'image';
@@ -41,4 +42,26 @@ export async function uploadMedia(file: Blob, fileName: string, kind: MediaKind,
   onProgress(1);
   await unwrap(api.POST('/media/uploads/{mediaId}/complete', { params: { path: { mediaId: target.mediaId } } }));
   return target.mediaId;
+}
+
+/**
+ * Resolves once my upload is processed (an avatar must be `ready`), told by `media.updated`, the uploader's own
+ * event; one read covers processing that ended before the listener was there. Rejects when it failed.
+ */
+export function whenProcessed(mediaId: string, timeoutMs = 60_000): Promise<MediaView> {
+  return new Promise((resolve, reject) => {
+    const settle = (media: MediaView) => {
+      if (media.status !== 'ready' && media.status !== 'failed') return;
+      stop();
+      clearTimeout(timer);
+      if (media.status === 'ready') resolve(media);
+      else reject(new Error(media.failureReason ?? 'failed'));
+    };
+    const stop = onServerEvent('media.updated', ({ data }) => data.id === mediaId && settle(data));
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error('Timed out'));
+    }, timeoutMs);
+    unwrap(api.GET('/media/{mediaId}', { params: { path: { mediaId } } })).then(settle, () => undefined);
+  });
 }

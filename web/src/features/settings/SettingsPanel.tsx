@@ -7,20 +7,9 @@ import type { UserSettings } from '../../api/types';
 import { signOut, useMe, useSession } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
 import { shortStamp } from '../../ui/format';
-import { uploadMedia } from '../media/upload';
+import { uploadMedia, whenProcessed } from '../media/upload';
 import { FoldersEditor } from './FoldersEditor';
 import { Icon } from '../../ui/Icon';
-
-/** Waits until an uploaded image is processed (an avatar must be `ready`). */
-async function whenReady(mediaId: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const media = await unwrap(api.GET('/media/{mediaId}', { params: { path: { mediaId } } }));
-    if (media.status === 'ready') return;
-    if (media.status === 'failed') throw new Error(media.failureReason ?? 'failed');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('Timed out');
-}
 
 export function SettingsPanel() {
   const { t } = useTranslation();
@@ -62,7 +51,7 @@ export function SettingsPanel() {
     setAvatarProgress(0);
     try {
       const mediaId = await uploadMedia(file, file.name, 'image', setAvatarProgress);
-      await whenReady(mediaId);
+      await whenProcessed(mediaId);
       const { avatarUrl } = await unwrap(api.PUT('/users/me/avatar', { body: { mediaId } }));
       updateMe((current) => ({ ...current, avatarUrl }));
     } catch (err) {
