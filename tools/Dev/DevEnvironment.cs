@@ -9,26 +9,38 @@ namespace DistaHilar.Dev;
 /// <summary>
 /// The local services, the SignalR Service emulator (its upstream pointed at the app), a TURN server (coturn, whose
 /// secret the app signs TURN credentials with) and the function app running under the DevHost, wired to them; with
-/// <see cref="WebClientOptions"/>, also a built web client whose origin the app's and Azurite's CORS allow.
+/// <see cref="WebClientOptions"/>, also a built web client whose origin the app's and Azurite's CORS allow. The
+/// emulator and the app can be stopped and started again in place, for outage tests (the services have their own).
 /// </summary>
 public sealed class DevEnvironment : IAsyncDisposable
 {
-    private DevEnvironment(LocalServers services, Emulator signalR, TurnServer turn, FunctionsDevHost host, WebClientServer? web)
+    private readonly EmulatorOptions signalROptions;
+    private readonly DevHostOptions hostOptions;
+    private readonly string stateFolder;
+    private Emulator? signalR;
+    private FunctionsDevHost? host;
+
+    private DevEnvironment(LocalServers services, Emulator signalR, EmulatorOptions signalROptions, TurnServer turn, FunctionsDevHost host, DevHostOptions hostOptions, WebClientServer? web, string stateFolder)
     {
         Services = services;
-        SignalR = signalR;
+        this.signalR = signalR;
+        this.signalROptions = signalROptions;
         Turn = turn;
-        Host = host;
+        this.host = host;
+        this.hostOptions = hostOptions;
         Web = web;
+        this.stateFolder = stateFolder;
     }
 
     public LocalServers Services { get; }
 
-    public Emulator SignalR { get; }
+    /// <summary>The SignalR Service emulator; throws while it is stopped (<see cref="StopSignalRAsync"/>).</summary>
+    public Emulator SignalR => signalR ?? throw new InvalidOperationException("The SignalR emulator is stopped.");
 
     public TurnServer Turn { get; }
 
-    public FunctionsDevHost Host { get; }
+    /// <summary>The DevHost running the app; throws while it is stopped (<see cref="StopHostAsync"/>).</summary>
+    public FunctionsDevHost Host => host ?? throw new InvalidOperationException("The function host is stopped.");
 
     /// <summary>The web client's server, when one was asked for.</summary>
     public WebClientServer? Web { get; }
@@ -63,6 +75,8 @@ public sealed class DevEnvironment : IAsyncDisposable
         Emulator? signalR = null;
         TurnServer? turn = null;
         FunctionsDevHost? host = null;
+        // The emulator keeps its user-group memberships here across a restart, as the service keeps them.
+        var stateFolder = Directory.CreateTempSubdirectory("distahilar-dev-").FullName;
         try
         {
             turn = await TurnServer.StartAsync(log: loggerFactory.CreateLogger("coturn"), ct: ct);
@@ -76,11 +90,15 @@ public sealed class DevEnvironment : IAsyncDisposable
                 await services.Azurite.AllowBrowserOriginsAsync(webOrigins, ct);
             }
 
-            signalR = await Emulator.StartAsync(new EmulatorOptions
+            var signalROptions = new EmulatorOptions
             {
                 UpstreamUrlTemplate = UpstreamUrlTemplate(port),
+                StateFile = Path.Combine(stateFolder, "signalr-groups.json"),
                 LoggerFactory = loggerFactory,
-            }, ct);
+            };
+            signalR = await Emulator.StartAsync(signalROptions, ct);
+            // A restart comes back on the same endpoint with the same key, so the app's connection string stays true.
+            signalROptions = signalROptions with { Port = signalR.Endpoint.Port, AccessKey = signalR.AccessKey };
             var settings = new Dictionary<string, string?>(services.AppSettings, StringComparer.OrdinalIgnoreCase)
             {
                 ["SignalR__ConnectionString"] = signalR.ConnectionString,
@@ -95,7 +113,7 @@ public sealed class DevEnvironment : IAsyncDisposable
                 settings[key] = value;
             }
 
-            host = await FunctionsDevHost.StartAsync(new DevHostOptions
+            var hostOptions = new DevHostOptions
             {
                 AppDirectory = appDirectory,
                 HttpPort = port,
@@ -105,11 +123,12 @@ public sealed class DevEnvironment : IAsyncDisposable
                 CorsOrigins = webOrigins,
                 CorsCredentials = webClient is null ? null : true,
                 LoggerFactory = loggerFactory,
-            }, ct);
+            };
+            host = await FunctionsDevHost.StartAsync(hostOptions, ct);
             var web = webClient is null
                 ? null
                 : await WebClientServer.StartAsync(webClient.Root, ApiBase(host), webPort, loggerFactory.CreateLogger("web"), ct);
-            return new DevEnvironment(services, signalR, turn, host, web);
+            return new DevEnvironment(services, signalR, signalROptions, turn, host, hostOptions with { HttpPort = port }, web, stateFolder);
         }
         catch
         {
@@ -129,8 +148,60 @@ public sealed class DevEnvironment : IAsyncDisposable
             }
 
             await services.DisposeAsync();
+            Directory.Delete(stateFolder, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>Stops the SignalR emulator: every client loses its connection and the app's REST calls fail. No-op if stopped.</summary>
+    public async Task StopSignalRAsync()
+    {
+        if (Interlocked.Exchange(ref signalR, null) is { } stopping)
+        {
+            await stopping.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts the emulator again on the same port with the same key and the group memberships it had.</summary>
+    public async Task StartSignalRAsync(CancellationToken ct = default)
+    {
+        if (signalR is not null)
+        {
+            throw new InvalidOperationException("The SignalR emulator is running.");
+        }
+
+        signalR = await Emulator.StartAsync(signalROptions, ct);
+    }
+
+    /// <summary>
+    /// Ends the worker with SIGKILL, as a crash or an out-of-memory kill does (no shutdown: requests and queue
+    /// messages in flight are cut off), then stops its host. <see cref="StartHostAsync"/> starts a new one.
+    /// </summary>
+    public async Task KillWorkerAsync()
+    {
+        if (Interlocked.Exchange(ref host, null) is not { } killed)
+        {
+            return;
+        }
+
+        using (var worker = System.Diagnostics.Process.GetProcessById(killed.WorkerProcessId))
+        {
+            worker.Kill();
+        }
+
+        await killed.Completion;
+        await killed.DisposeAsync();
+    }
+
+    /// <summary>Starts the app again under a new host on the same port, as the Functions host starts a new worker.</summary>
+    public async Task StartHostAsync(CancellationToken ct = default)
+    {
+        if (host is not null)
+        {
+            throw new InvalidOperationException("The function host is running.");
+        }
+
+        host = await FunctionsDevHost.StartAsync(hostOptions, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -140,10 +211,15 @@ public sealed class DevEnvironment : IAsyncDisposable
             await Web.DisposeAsync();
         }
 
-        await Host.DisposeAsync();
-        await SignalR.DisposeAsync();
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
+
+        await StopSignalRAsync();
         await Turn.DisposeAsync();
         await Services.DisposeAsync();
+        Directory.Delete(stateFolder, recursive: true);
     }
 
     private static Uri ApiBase(FunctionsDevHost host) => host.RoutePrefix.Length > 0 ? new Uri(host.BaseAddress, host.RoutePrefix) : host.BaseAddress;

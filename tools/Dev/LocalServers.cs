@@ -6,7 +6,8 @@ namespace DistaHilar.Dev;
 
 /// <summary>
 /// The services the app needs, as throwaway local processes on free loopback ports: PostgreSQL (migrated over a
-/// direct connection), PgBouncer in transaction mode in front of it, and Azurite (blob + queue).
+/// direct connection), PgBouncer in transaction mode in front of it, and Azurite (blob + queue). With
+/// <see cref="PostgresDurability.Production"/> Azurite keeps its data on disk too, so an outage loses nothing there either.
 /// </summary>
 public sealed class LocalServers : IAsyncDisposable
 {
@@ -47,7 +48,7 @@ public sealed class LocalServers : IAsyncDisposable
     public static async Task<LocalServers> StartAsync(ILoggerFactory loggerFactory, PostgresDurability durability, CancellationToken ct = default)
     {
         var postgresStart = PostgresServer.StartAsync(loggerFactory.CreateLogger("postgres"), durability, ct);
-        var azuriteStart = AzuriteServer.StartAsync(loggerFactory.CreateLogger("azurite"), ct);
+        var azuriteStart = AzuriteServer.StartAsync(tls: null, persistent: durability == PostgresDurability.Production, loggerFactory.CreateLogger("azurite"), ct);
         PostgresServer? postgres = null;
         AzuriteServer? azurite = null;
         PgBouncerServer? pgBouncer = null;

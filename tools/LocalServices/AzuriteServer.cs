@@ -9,7 +9,7 @@ namespace DistaHilar.LocalServices;
 
 /// <summary>
 /// A throwaway Azurite (the npm package pinned in the repo's package.json, installed by <c>npm ci</c>) serving
-/// blob and queue storage in memory on free 127.0.0.1 ports. Started with <c>--skipApiVersionCheck</c> (current
+/// blob and queue storage on free 127.0.0.1 ports, in memory or (persistent, for outage tests) in its temp folder. Started with <c>--skipApiVersionCheck</c> (current
 /// Azure SDKs send an API version newer than Azurite knows), <c>--loose</c> and telemetry off.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
@@ -25,14 +25,21 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly ILogger _log;
     private readonly string _root;
     private readonly AzuriteTls? _tls;
+    private readonly bool _persistent;
+    private readonly string _node;
+    private readonly string _entry;
     private ServiceProcess? _process;
+    private int _tablePort;
     private int _disposed;
 
-    private AzuriteServer(ILogger log, string root, AzuriteTls? tls)
+    private AzuriteServer(ILogger log, string root, AzuriteTls? tls, bool persistent, string node, string entry)
     {
         _log = log;
         _root = root;
         _tls = tls;
+        _persistent = persistent;
+        _node = node;
+        _entry = entry;
     }
 
     private string Scheme => _tls is null ? "http" : "https";
@@ -68,13 +75,19 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// tokens (checked for issuer, audience and lifetime, not signature) and user delegation keys work, as with a
     /// managed identity in Azure.
     /// </summary>
-    public static async Task<AzuriteServer> StartAsync(AzuriteTls? tls, ILogger? log = null, CancellationToken ct = default)
+    public static Task<AzuriteServer> StartAsync(AzuriteTls? tls, ILogger? log = null, CancellationToken ct = default) => StartAsync(tls, persistent: false, log, ct);
+
+    /// <summary>
+    /// <paramref name="persistent"/>: blobs and queue messages are kept on disk (in the temp folder) rather than in
+    /// memory, so they survive <see cref="StopAsync"/> and <see cref="RestartAsync"/> as a storage account's do.
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(AzuriteTls? tls, bool persistent, ILogger? log = null, CancellationToken ct = default)
     {
         log ??= NullLogger.Instance;
         var clock = Stopwatch.StartNew();
         var entry = FindEntry(RepoRoot.Find());
         var node = Executables.Find("node");
-        var server = new AzuriteServer(log, ServiceAccount.CreateTempDirectory("distahilar-azurite-", forService: false), tls);
+        var server = new AzuriteServer(log, ServiceAccount.CreateTempDirectory("distahilar-azurite-", forService: false), tls, persistent, node, entry);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -83,7 +96,8 @@ public sealed class AzuriteServer : IAsyncDisposable
                 server.QueuePort = FreePort.Next();
                 try
                 {
-                    await server.LaunchAsync(node, entry, FreePort.Next(), ct);
+                    server._tablePort = FreePort.Next();
+                    await server.LaunchAsync(ct);
                     break;
                 }
                 catch (LocalServiceException e) when (attempt < 3 && e.LogTail.Contains("EADDRINUSE", StringComparison.Ordinal))
@@ -133,6 +147,27 @@ public sealed class AzuriteServer : IAsyncDisposable
         await service.SetPropertiesAsync(properties, ct);
     }
 
+    /// <summary>Stops node (SIGTERM, then SIGKILL), keeping the ports and (if persistent) the data for <see cref="RestartAsync"/>. No-op if stopped.</summary>
+    public async Task StopAsync()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_process is not null)
+        {
+            await _process.StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(5));
+            _log.LogInformation("Azurite (PID {Pid}) stopped", _process.Pid);
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts Azurite again on the same ports (stopping it first if it runs), with the data it kept if persistent.</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await StopAsync();
+        await LaunchAsync(ct);
+        _log.LogInformation("Azurite restarted: blob 127.0.0.1:{Blob}, queue 127.0.0.1:{Queue} (PID {Pid})", BlobPort, QueuePort, ProcessId);
+    }
+
     /// <summary>Stops node (SIGTERM, then SIGKILL) and deletes the temp folder. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -179,22 +214,23 @@ public sealed class AzuriteServer : IAsyncDisposable
         return File.Exists(entry) ? entry : throw new LocalServiceException($"Azurite's entry {entry} (from {manifest}) does not exist; run `npm ci`.", "");
     }
 
-    private async Task LaunchAsync(string node, string entry, int tablePort, CancellationToken ct)
+    private async Task LaunchAsync(CancellationToken ct)
     {
         // The combined entry has no switch to leave Table out, so it gets a free loopback port too and is not exposed.
         string[] args =
         [
-            entry,
+            _entry,
             "--blobHost", "127.0.0.1", "--blobPort", $"{BlobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",
-            // --location is refused together with --inMemoryPersistence; the temp folder is the working directory instead.
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{_tablePort}",
+            // --location is refused together with --inMemoryPersistence; in memory, the temp folder is the working directory instead.
+            .. (_persistent ? ["--location", Path.Combine(_root, "data")] : new[] { "--inMemoryPersistence" }),
+            "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
             .. (_tls is null ? Array.Empty<string>() : ["--cert", _tls.CertificatePemPath, "--key", _tls.KeyPemPath, "--oauth", "basic"]),
         ];
         // The blob port identifies this instance in its command line (ProcessRegistry's check).
         _process = await Readiness.ReadyOrKilledAsync(
-            ServiceProcess.Start("azurite", node, args, _root, dropRoot: false, $"--blobPort {BlobPort}", NativeMethods.SigTerm, _log),
+            ServiceProcess.Start("azurite", _node, args, _root, dropRoot: false, $"--blobPort {BlobPort}", NativeMethods.SigTerm, _log),
             "Azurite", ReadyTimeout, async t =>
             {
                 await Readiness.TcpAsync(BlobPort, t);

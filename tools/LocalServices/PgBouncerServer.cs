@@ -94,6 +94,21 @@ public sealed class PgBouncerServer : IAsyncDisposable
         await Readiness.WaitAsync(_process, $"PgBouncer on port {Port}", timeout ?? ReadyTimeout, ProbeAsync, ct);
     }
 
+    /// <summary>
+    /// Immediate shutdown (SIGTERM: every client connection is cut), then the same PgBouncer again on the same port,
+    /// as when Azure restarts its built-in pooler; waits until a query gets through.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0 || _process is null, this);
+        var clock = Stopwatch.StartNew();
+        await _process.StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(5));
+        _process.Dispose();
+        _process = null;
+        await LaunchAsync(Executables.Find("pgbouncer"), ct);
+        _log.LogInformation("PgBouncer restarted on 127.0.0.1:{Port} (PID {Pid}) in {Ms} ms", Port, ProcessId, clock.ElapsedMilliseconds);
+    }
+
     /// <summary>Immediate shutdown (SIGTERM), then deletes the temp folder. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -113,6 +113,25 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Immediate shutdown (SIGQUIT, what <c>pg_ctl stop -m immediate</c> sends): no checkpoint, so the next start
+    /// recovers from the WAL as after a crash; only commits that were flushed survive. The data stays for
+    /// <see cref="RestartAsync"/>. No-op if stopped.
+    /// </summary>
+    public async Task CrashAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await StopCoreAsync(NativeMethods.SigQuit, TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Starts the same cluster again on the same port (stopping it first if it runs) and waits until it accepts connections.</summary>
     public async Task RestartAsync(CancellationToken ct = default)
     {
