@@ -24,6 +24,10 @@ internal sealed record BenchOptions
           --images <list>       media-image: comma-separated image counts N, one level each (default: 20); each
                                 level uploads N 12-megapixel JPEGs unmeasured, then completes them all at once
                                 and times processing until every one is ready
+          --faults <list>       faults: comma-separated faults to inject, in order (default: all, {faults})
+          --outage <seconds>    faults: how long a stopped service stays down (default: 10)
+          --chats <count>       faults: groups sending at once (default: 4)
+          --members <count>     faults: members of each group, all connected (default: 3)
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
                                 (a bare host:port/ gets the route prefix api/; worker memory and fanout's SignalR
                                 REST calls are then not known). Without --url a throwaway stack (PostgreSQL,
@@ -61,6 +65,9 @@ internal sealed record BenchOptions
     /// <summary>media-image: images per level.</summary>
     public IReadOnlyList<int> Images { get; init; } = [20];
 
+    /// <summary>The faults scenario's own options (--faults, --outage, --chats, --members).</summary>
+    public Faults.FaultOptions Faults { get; init; } = new();
+
     public Uri? Url { get; init; }
 
     public string? JsonPath { get; init; }
@@ -69,6 +76,7 @@ internal sealed record BenchOptions
 
     public static string UsageText(IEnumerable<string> scenarios) => Usage
         .Replace("{scenarios}", string.Join(", ", scenarios), StringComparison.Ordinal)
+        .Replace("{faults}", string.Join(",", Bench.Faults.Fault.Names), StringComparison.Ordinal)
         .Replace(
             "{settings}",
             string.Join(Environment.NewLine, BenchTarget.StartedAppSettings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"                          {s.Key}={s.Value}")),
@@ -137,6 +145,21 @@ internal sealed record BenchOptions
                     }
 
                     options = options with { Url = url };
+                    break;
+                case "--faults" when value.Split(',', StringSplitOptions.TrimEntries) is var faults && faults.All(Bench.Faults.Fault.Names.Contains):
+                    options = options with { Faults = options.Faults with { Faults = faults } };
+                    break;
+                case "--faults":
+                    error = $"--faults wants a comma-separated list of {string.Join(", ", Bench.Faults.Fault.Names)}, not '{value}'.";
+                    return null;
+                case "--outage":
+                    options = options with { Faults = options.Faults with { Outage = Seconds(name, value, min: 1, ref error) } };
+                    break;
+                case "--chats":
+                    options = options with { Faults = options.Faults with { Chats = Counts(name, value, max: 64, ref error).FirstOrDefault() } };
+                    break;
+                case "--members":
+                    options = options with { Faults = options.Faults with { Members = Math.Max(2, Counts(name, value, max: 50, ref error).FirstOrDefault()) } };
                     break;
                 case "--json":
                     options = options with { JsonPath = value };

@@ -14,12 +14,18 @@ internal sealed class BenchTarget : IAsyncDisposable
     private readonly DevEnvironment? environment;
     private readonly ProcessRegistry? registry;
 
-    private BenchTarget(Uri api, DevEnvironment? environment, ProcessRegistry? registry)
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    private BenchTarget(Uri api, DevEnvironment? environment, ProcessRegistry? registry, IReadOnlyDictionary<string, string?> settings)
     {
         Api = api;
         this.environment = environment;
         this.registry = registry;
+        this.settings = settings;
     }
+
+    /// <summary>The stack this bench started (null for a running app), for scenarios that break parts of it.</summary>
+    public DevEnvironment? Stack => environment;
 
     /// <summary>
     /// App settings a started stack gets on top of the services' own: every request comes from 127.0.0.1, so the abuse
@@ -29,7 +35,7 @@ internal sealed class BenchTarget : IAsyncDisposable
 
     /// <summary>The settings this bench overrode in the app (empty for a running app: it has its own).</summary>
     public IReadOnlyDictionary<string, string?> OverriddenSettings =>
-        environment is null ? new Dictionary<string, string?>() : StartedAppSettings;
+        environment is null ? new Dictionary<string, string?>() : settings;
 
     /// <summary>The API base the scenarios' relative URLs resolve against, e.g. http://127.0.0.1:40123/api/.</summary>
     public Uri Api { get; }
@@ -41,11 +47,14 @@ internal sealed class BenchTarget : IAsyncDisposable
     public static BenchTarget Running(Uri url)
     {
         var api = url.AbsolutePath is "/" or "" ? new Uri(url, "api/") : new Uri(url.AbsoluteUri.TrimEnd('/') + "/");
-        return new BenchTarget(api, null, null);
+        return new BenchTarget(api, null, null, new Dictionary<string, string?>());
     }
 
     /// <summary>Starts PostgreSQL, PgBouncer, Azurite and the Release (else Debug) build of the app under the DevHost.</summary>
-    public static async Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    public static Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct) => StartAsync(loggerFactory, StartedAppSettings, ct);
+
+    /// <inheritdoc cref="StartAsync(ILoggerFactory, CancellationToken)"/>
+    public static async Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
     {
         var log = loggerFactory.CreateLogger("bench");
         var pidFolder = Path.Combine(RepoRoot.Find(), ".dev", "bench");
@@ -54,19 +63,31 @@ internal sealed class BenchTarget : IAsyncDisposable
         var release = DevEnvironment.DefaultAppDirectory("Release");
         var app = Directory.Exists(release) ? release : DevEnvironment.DefaultAppDirectory("Debug");
         await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
-        await Console.Error.WriteLineAsync($"App settings overridden: {Describe(StartedAppSettings)}");
+        await Console.Error.WriteLineAsync($"App settings overridden: {Describe(settings)}");
         // Production durability (fsync, synchronous_commit on, as Azure runs): the figures we publish include the commit's flush.
-        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, StartedAppSettings, PostgresDurability.Production, webClient: null, ct);
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, settings, PostgresDurability.Production, webClient: null, ct);
 
         // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
         var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));
-        foreach (var process in environment.Services.Processes)
+        var target = new BenchTarget(new Uri(environment.Host.BaseAddress, environment.Host.RoutePrefix + "/"), environment, registry, settings);
+        target.RecordProcesses();
+        return target;
+    }
+
+    /// <summary>Records the started stack's processes in the pid file, again after a fault run restarted some of them.</summary>
+    public void RecordProcesses()
+    {
+        if (environment is null)
         {
-            registry.Record(process);
+            return;
         }
 
-        registry.Record(new TrackedProcess("worker", environment.Host.WorkerProcessId, "dotnet", environment.Host.WorkerId, 15));
-        return new BenchTarget(new Uri(environment.Host.BaseAddress, environment.Host.RoutePrefix + "/"), environment, registry);
+        foreach (var process in environment.Services.Processes)
+        {
+            registry!.Record(process);
+        }
+
+        registry!.Record(new TrackedProcess("worker", environment.Host.WorkerProcessId, "dotnet", environment.Host.WorkerId, 15));
     }
 
     /// <summary>Starts a level's memory window: afterwards <see cref="ReadMemory"/> gives that level's peak.</summary>

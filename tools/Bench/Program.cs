@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using DistaHilar.Bench;
 using DistaHilar.Bench.Delivery;
+using DistaHilar.Bench.Faults;
 using DistaHilar.Bench.Media;
 using DistaHilar.Bench.Pgbench;
 using DistaHilar.Bench.Scenarios;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.Logging;
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 // DistaHilar.Bench --scenario upload-direct|upload-api [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario media-image [--images 20] [--timeout 30] [--json <path>]
+// DistaHilar.Bench --scenario faults [--faults postgres,signalr,azurite,worker,pgbouncer] [--outage 10] [--chats 4] [--members 3] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
 {
@@ -27,7 +29,7 @@ if (options.Help)
     return 0;
 }
 
-if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
+if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name or FaultRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
 {
     await Console.Error.WriteLineAsync($"{options.Scenario} needs the database of the stack the bench starts: run it without --url.");
     return 2;
@@ -52,9 +54,12 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop
 try
 {
     var started = DateTime.UtcNow;
-    await using var target = options.Url is null
-        ? await BenchTarget.StartAsync(loggerFactory, cancel.Token)
-        : BenchTarget.Running(options.Url);
+    var faultOptions = options.Faults with { RequestTimeout = options.RequestTimeout };
+    await using var target = options.Url is not null
+        ? BenchTarget.Running(options.Url)
+        : options.Scenario == FaultRunner.Name
+            ? await BenchTarget.StartAsync(loggerFactory, FaultRunner.AppSettings(faultOptions), cancel.Token)
+            : await BenchTarget.StartAsync(loggerFactory, cancel.Token);
     var workers = options.Concurrency.Max();
     using var client = new HttpClient(new SocketsHttpHandler
     {
@@ -78,6 +83,15 @@ try
         await ReportWriter.WriteJsonAsync(delivery, jsonPath);
         await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
         return delivery.Levels.Any(l => l.Failed) ? 1 : 0;
+    }
+
+    if (options.Scenario == FaultRunner.Name)
+    {
+        var faults = await new FaultRunner(target.Stack!, client, faultOptions, Console.Error, target.RecordProcesses).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(faults));
+        await ReportWriter.WriteJsonAsync(faults, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return faults.Passed ? 0 : 1;
     }
 
     if (options.Scenario == PgbenchRunner.Name)

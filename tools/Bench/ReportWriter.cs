@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DistaHilar.Bench.Delivery;
+using DistaHilar.Bench.Faults;
 using DistaHilar.SignalREmulator;
 
 namespace DistaHilar.Bench;
@@ -39,6 +40,34 @@ internal static class ReportWriter
         }
 
         return text.ToString();
+    }
+
+    public static string Table(FaultReport report)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        var o = report.Options;
+        var t = report.Totals;
+        text.AppendLine(c, $"faults @ {report.Api}  ({report.Machine.ProcessorCount} CPUs, {report.Machine.OsDescription}, {report.Machine.DotnetVersion})");
+        text.AppendLine(c, $"{o.Chats} groups of {o.Members}, all connected, one send in flight per group every {o.SendInterval.TotalMilliseconds} ms; outages of {o.Outage.TotalSeconds} s; seconds after the dependency's return:");
+        text.AppendLine(c, $"{"fault",-10} {"outage s",8} {"health",7} {"1st send",8} {"delivered",9} {"outbox",7} {"call",6} {"media",6} {"requests",8} {"2xx",6} {"503",5} {"none",5} {"other",5}");
+        foreach (var w in report.Faults)
+        {
+            text.AppendLine(c, $"{w.Fault,-10} {w.OutageSeconds,8:0.0} {Seconds(w.HealthSaidDownAfter, w.HealthCheck is null),7} {Seconds(w.FirstSendAfter),8} {Seconds(w.AllDeliveredAfter),9} {Seconds(w.OutboxDrainedAfter),7} {Seconds(w.CallMissedAfter),6} {Seconds(w.MediaReadyAfter),6} {w.Requests,8} {w.Succeeded,6} {w.Unavailable,5} {w.NoAnswer,5} {w.Other,5}");
+        }
+
+        text.AppendLine(c, $"sends: {t.SendAttempts} attempts, {t.Acknowledged} acknowledged ({t.SendsPerSecond} msg/s), {t.GivenUp} given up; deliveries: {t.Deliveries} ({t.DeliveredLive} live, {t.DeliveredByCatchUp} by catch-up), {t.Repeats} repeats dropped by id, {t.LiveOutOfOrder} live out of seq order, {t.Reconnects} reconnects; reads: {t.ReadAttempts}");
+        text.AppendLine(c, $"acknowledged messages lost: {t.Lost}; poison queue messages: {report.Poisoned.Values.Sum()}");
+        text.AppendLine(report.Passed ? "check: passed" : $"check: {report.Violations.Count} violations");
+        foreach (var violation in report.Violations)
+        {
+            text.AppendLine("  - " + violation);
+        }
+
+        return text.ToString();
+
+        static string Seconds(double? value, bool notApplicable = false) =>
+            notApplicable ? "-" : value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "never";
     }
 
     public static string Table(DeliveryReport report)
