@@ -1,4 +1,5 @@
 using System.Globalization;
+using DistaHilar.LocalServices;
 
 namespace DistaHilar.Bench;
 
@@ -28,6 +29,10 @@ internal sealed record BenchOptions
           --outage <seconds>    faults: how long a stopped service stays down (default: 10)
           --chats <count>       faults: groups sending at once (default: 4)
           --members <count>     faults: members of each group, all connected (default: 3)
+          --durability <mode>   the started stack's PostgreSQL: production (default: fsync, synchronous_commit and
+                                full_page_writes on, as Azure runs; every published figure) or fast (all three
+                                off, as the tests run: only to show what the commit's flush costs). faults refuses
+                                fast: a crash then loses acknowledged commits
           --url <url>           measure an app that is already running on loopback, e.g. http://127.0.0.1:7071/
                                 (a bare host:port/ gets the route prefix api/; worker memory and fanout's SignalR
                                 REST calls are then not known). Without --url a throwaway stack (PostgreSQL,
@@ -67,6 +72,8 @@ internal sealed record BenchOptions
 
     /// <summary>The faults scenario's own options (--faults, --outage, --chats, --members).</summary>
     public Faults.FaultOptions Faults { get; init; } = new();
+
+    public PostgresDurability Durability { get; init; } = PostgresDurability.Production;
 
     public Uri? Url { get; init; }
 
@@ -161,6 +168,12 @@ internal sealed record BenchOptions
                 case "--members":
                     options = options with { Faults = options.Faults with { Members = Math.Max(2, Counts(name, value, max: 50, ref error).FirstOrDefault()) } };
                     break;
+                case "--durability" when Enum.TryParse<PostgresDurability>(value, ignoreCase: true, out var durability) && Enum.IsDefined(durability) && !char.IsDigit(value[0]):
+                    options = options with { Durability = durability };
+                    break;
+                case "--durability":
+                    error = $"--durability wants production or fast, not '{value}'.";
+                    return null;
                 case "--json":
                     options = options with { JsonPath = value };
                     break;
@@ -173,6 +186,12 @@ internal sealed record BenchOptions
             {
                 return null;
             }
+        }
+
+        if (options.Scenario == Bench.Faults.FaultRunner.Name && options.Durability != PostgresDurability.Production)
+        {
+            error = "faults runs with production durability only: with the fast settings a crash loses acknowledged commits.";
+            return null;
         }
 
         return options;

@@ -51,10 +51,11 @@ internal sealed class BenchTarget : IAsyncDisposable
     }
 
     /// <summary>Starts PostgreSQL, PgBouncer, Azurite and the Release (else Debug) build of the app under the DevHost.</summary>
-    public static Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, CancellationToken ct) => StartAsync(loggerFactory, StartedAppSettings, ct);
-
-    /// <inheritdoc cref="StartAsync(ILoggerFactory, CancellationToken)"/>
-    public static async Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string?> settings, CancellationToken ct)
+    /// <param name="durability">
+    /// Production (fsync, synchronous_commit on, as Azure runs) for every figure we publish: they include the commit's
+    /// flush. Fast only to show what the flush costs.
+    /// </param>
+    public static async Task<BenchTarget> StartAsync(ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string?> settings, PostgresDurability durability, CancellationToken ct)
     {
         var log = loggerFactory.CreateLogger("bench");
         var pidFolder = Path.Combine(RepoRoot.Find(), ".dev", "bench");
@@ -64,8 +65,8 @@ internal sealed class BenchTarget : IAsyncDisposable
         var app = Directory.Exists(release) ? release : DevEnvironment.DefaultAppDirectory("Debug");
         await Console.Error.WriteLineAsync($"Starting PostgreSQL, PgBouncer, Azurite and {app} ...");
         await Console.Error.WriteLineAsync($"App settings overridden: {Describe(settings)}");
-        // Production durability (fsync, synchronous_commit on, as Azure runs): the figures we publish include the commit's flush.
-        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, settings, PostgresDurability.Production, webClient: null, ct);
+        await Console.Error.WriteLineAsync($"PostgreSQL durability: {durability}");
+        var environment = await DevEnvironment.StartAsync(app, httpPort: 0, loggerFactory, readLocalSettings: false, settings, durability, webClient: null, ct);
 
         // Recorded so that a bench killed hard (SIGKILL, a crash) has its stack stopped by the next run.
         var registry = new ProcessRegistry(Path.Combine(pidFolder, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".pids"));

@@ -57,9 +57,11 @@ try
     var faultOptions = options.Faults with { RequestTimeout = options.RequestTimeout };
     await using var target = options.Url is not null
         ? BenchTarget.Running(options.Url)
-        : options.Scenario == FaultRunner.Name
-            ? await BenchTarget.StartAsync(loggerFactory, FaultRunner.AppSettings(faultOptions), cancel.Token)
-            : await BenchTarget.StartAsync(loggerFactory, cancel.Token);
+        : await BenchTarget.StartAsync(
+            loggerFactory,
+            options.Scenario == FaultRunner.Name ? FaultRunner.AppSettings(faultOptions) : BenchTarget.StartedAppSettings,
+            options.Durability,
+            cancel.Token);
     var workers = options.Concurrency.Max();
     using var client = new HttpClient(new SocketsHttpHandler
     {

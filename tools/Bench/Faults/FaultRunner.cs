@@ -67,7 +67,10 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
             await progress.WriteLineAsync("Faults: stopping the load; every device catches up ...");
             await load.StopAsync();
             var settled = await UntilAsync(async () => await Task.WhenAll(devices.Select(d => d.CatchUpAsync(ct))) is var done && done.All(x => x), ct);
-            var poisoned = await QueueWork.PoisonedAsync(stack.Services.Azurite.ConnectionString, ct);
+            // Every queue's work (media, read state, call timers) must finish, and none of it may have been given up.
+            var storage = stack.Services.Azurite.ConnectionString;
+            var queuesDrained = await UntilAsync(async () => (await QueueWork.QueuedAsync(storage, poison: false, ct)).Count == 0, ct);
+            var poisoned = await QueueWork.QueuedAsync(storage, poison: true, ct);
             var stored = new Dictionary<int, IReadOnlySet<Guid>>();
             foreach (var chat in chats)
             {
@@ -79,6 +82,12 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
             if (!settled)
             {
                 violations.Add("not every device could catch up at the end within the recovery deadline");
+            }
+
+            if (!queuesDrained)
+            {
+                violations.Add("queue messages were still waiting at the end after the recovery deadline: " + BenchTarget.Describe(
+                    (await QueueWork.QueuedAsync(storage, poison: false, ct)).ToDictionary(q => q.Key, q => (string?)q.Value.ToString(CultureInfo.InvariantCulture))));
             }
 
             violations.AddRange(poisoned.Select(p => $"{p.Value} messages in the poison queue {p.Key}"));

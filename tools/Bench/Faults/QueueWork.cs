@@ -71,24 +71,27 @@ internal sealed class QueueWork(HttpClient client, RegisteredUser caller, Guid d
         return ready is null ? null : Math.Round(TimeProvider.System.GetElapsedTime(started).TotalSeconds, 2);
     }
 
-    /// <summary>Messages in the storage account's poison queues (<c>&lt;queue&gt;-poison</c>), by queue.</summary>
-    public static async Task<IReadOnlyDictionary<string, int>> PoisonedAsync(string storage, CancellationToken ct)
+    /// <summary>
+    /// Messages in the storage account's queues, by queue: <paramref name="poison"/> the poison queues
+    /// (<c>&lt;queue&gt;-poison</c>), else the work queues (what is still to be done, delayed messages included).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, int>> QueuedAsync(string storage, bool poison, CancellationToken ct)
     {
         var service = new QueueServiceClient(storage);
-        var poisoned = new Dictionary<string, int>();
+        var queued = new Dictionary<string, int>();
         await foreach (var queue in service.GetQueuesAsync(cancellationToken: ct))
         {
-            if (queue.Name.EndsWith("-poison", StringComparison.Ordinal))
+            if (queue.Name.EndsWith("-poison", StringComparison.Ordinal) == poison)
             {
                 var properties = await service.GetQueueClient(queue.Name).GetPropertiesAsync(ct);
                 if (properties.Value.ApproximateMessagesCount > 0)
                 {
-                    poisoned[queue.Name] = properties.Value.ApproximateMessagesCount;
+                    queued[queue.Name] = properties.Value.ApproximateMessagesCount;
                 }
             }
         }
 
-        return poisoned;
+        return queued;
     }
 
     /// <summary>Calls <paramref name="attempt"/> until it gives a value (network failures count as none) or the deadline passes.</summary>
