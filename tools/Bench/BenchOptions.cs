@@ -29,6 +29,7 @@ internal sealed record BenchOptions
           --outage <seconds>    faults: how long a stopped service stays down (default: 10)
           --chats <count>       faults: groups sending at once (default: 4)
           --members <count>     faults: members of each group, all connected (default: 3)
+          --minutes <minutes>   soak: how long the mixed load runs (default: 10), with a reading every 30 s
           --durability <mode>   the started stack's PostgreSQL: production (default: fsync, synchronous_commit and
                                 full_page_writes on, as Azure runs; every published figure) or fast (all three
                                 off, as the tests run: only to show what the commit's flush costs). faults refuses
@@ -72,6 +73,9 @@ internal sealed record BenchOptions
 
     /// <summary>The faults scenario's own options (--faults, --outage, --chats, --members).</summary>
     public Faults.FaultOptions Faults { get; init; } = new();
+
+    /// <summary>The soak scenario's own options (--minutes).</summary>
+    public Soak.SoakOptions Soak { get; init; } = new();
 
     public PostgresDurability Durability { get; init; } = PostgresDurability.Production;
 
@@ -168,6 +172,12 @@ internal sealed record BenchOptions
                 case "--members":
                     options = options with { Faults = options.Faults with { Members = Math.Max(2, Counts(name, value, max: 50, ref error).FirstOrDefault()) } };
                     break;
+                case "--minutes" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 240:
+                    options = options with { Soak = options.Soak with { Duration = TimeSpan.FromMinutes(minutes) } };
+                    break;
+                case "--minutes":
+                    error = $"--minutes wants minutes between 1 and 240, not '{value}'.";
+                    return null;
                 case "--durability" when Enum.TryParse<PostgresDurability>(value, ignoreCase: true, out var durability) && Enum.IsDefined(durability) && !char.IsDigit(value[0]):
                     options = options with { Durability = durability };
                     break;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using DistaHilar.Bench;
 using DistaHilar.Bench.Delivery;
 using DistaHilar.Bench.Faults;
+using DistaHilar.Bench.Soak;
 using DistaHilar.Bench.Media;
 using DistaHilar.Bench.Pgbench;
 using DistaHilar.Bench.Scenarios;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.Logging;
 // DistaHilar.Bench --scenario fanout|send-dialog|send-group [--receivers 2,50,500] [--messages 200] [--url <loopback url>] [--json <path>]
 // DistaHilar.Bench --scenario upload-direct|upload-api [--concurrency 1,8,32] [--duration 10] [--warmup 3] [--json <path>]
 // DistaHilar.Bench --scenario media-image [--images 20] [--timeout 30] [--json <path>]
+// DistaHilar.Bench --scenario soak [--minutes 10] [--json <path>]
 // DistaHilar.Bench --scenario faults [--faults postgres,signalr,azurite,worker,pgbouncer] [--outage 10] [--chats 4] [--members 3] [--json <path>]
 var options = BenchOptions.Parse(args, ScenarioCatalog.Names, out var error);
 if (options is null)
@@ -29,7 +31,7 @@ if (options.Help)
     return 0;
 }
 
-if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name or FaultRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
+if (options.Url is not null && (options.Scenario is PgbenchRunner.Name or ImageRunner.Name or FaultRunner.Name or SoakRunner.Name || ScenarioCatalog.All.Any(s => s.Name == options.Scenario && s is IDatabaseScenario)))
 {
     await Console.Error.WriteLineAsync($"{options.Scenario} needs the database of the stack the bench starts: run it without --url.");
     return 2;
@@ -94,6 +96,15 @@ try
         await ReportWriter.WriteJsonAsync(faults, jsonPath);
         await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
         return faults.Passed ? 0 : 1;
+    }
+
+    if (options.Scenario == SoakRunner.Name)
+    {
+        var soak = await new SoakRunner(target.Stack!, client, options.Soak, Console.Error).RunAsync(started, cancel.Token);
+        Console.Write(ReportWriter.Table(soak));
+        await ReportWriter.WriteJsonAsync(soak, jsonPath);
+        await Console.Error.WriteLineAsync($"Results written to {jsonPath}");
+        return soak.Flat ? 0 : 1;
     }
 
     if (options.Scenario == PgbenchRunner.Name)

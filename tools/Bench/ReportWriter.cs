@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DistaHilar.Bench.Delivery;
 using DistaHilar.Bench.Faults;
+using DistaHilar.Bench.Soak;
 using DistaHilar.SignalREmulator;
 
 namespace DistaHilar.Bench;
@@ -68,6 +69,34 @@ internal static class ReportWriter
 
         static string Seconds(double? value, bool notApplicable = false) =>
             notApplicable ? "-" : value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "never";
+    }
+
+    public static string Table(SoakReport report)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"soak @ {report.Api}  ({report.Machine.ProcessorCount} CPUs, {report.Machine.OsDescription}, {report.Machine.DotnetVersion}), {report.Options.Duration.TotalMinutes} min, {report.Options.Groups} groups of {report.Options.Members}");
+        if (report.CountersUnavailable is not null)
+        {
+            text.AppendLine("runtime counters unavailable: " + report.CountersUnavailable);
+        }
+
+        var kinds = SoakLoad.Kinds;
+        text.AppendLine(c, $"{"min",5} {"RSS",5} {"heap",6} {"thr",4} {"fds",4} {"sock",4} {"cpu%",5} {"db MiB",7} {"dead tup",9} {"backlog",7}  p99 ms (errors) per kind: {string.Join(' ', kinds)}");
+        foreach (var s in report.Samples)
+        {
+            var dead = s.Database.Tables.Values.Sum(t => t.Dead);
+            var p99 = string.Join(' ', kinds.Select(k => s.Requests.TryGetValue(k, out var w) ? (w.Errors > 0 ? $"{w.P99Ms:0.#}({w.Errors})" : $"{w.P99Ms:0.#}") : "-"));
+            text.AppendLine(c, $"{s.Minute,5:0.0} {s.Worker.RssMiB,5:0} {s.GcHeapFloorMiB,6:0.0} {s.Worker.Threads,4} {s.Worker.Handles,4} {s.Worker.Sockets,4} {s.CpuBusyPercent,5:0} {s.Database.SizeMiB,7:0.0} {dead,9} {s.Database.OutboxBacklog,7}  {p99}");
+        }
+
+        foreach (var t in report.Trends)
+        {
+            text.AppendLine(c, $"{t.Gauge}: {t.First:0.#} → {t.Last:0.#} (max {t.Max:0.#}, {t.GrowthPercent:+0.#;-0.#;0} %) {(t.Flat ? "flat" : "GROWING")}");
+        }
+
+        text.AppendLine(report.Flat ? "soak: flat" : "soak: not flat");
+        return text.ToString();
     }
 
     public static string Table(DeliveryReport report)

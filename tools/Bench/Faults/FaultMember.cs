@@ -16,6 +16,7 @@ namespace DistaHilar.Bench.Faults;
 /// </summary>
 internal sealed class FaultMember : IAsyncDisposable
 {
+    private const string TypingMethod = "typing";
     private readonly HttpClient client;
     private readonly HubConnection hub;
     private readonly ConcurrentDictionary<Guid, MessageSeen> seen = new();
@@ -110,6 +111,9 @@ internal sealed class FaultMember : IAsyncDisposable
             catchUpGate.Release();
         }
     }
+
+    /// <summary>Says "typing" in <paramref name="chatId"/> (the hub method), waiting for the app's answer.</summary>
+    public Task TypingAsync(Guid chatId, CancellationToken ct) => hub.InvokeAsync(TypingMethod, new { chatId, action = "typing" }, ct);
 
     public async ValueTask DisposeAsync()
     {

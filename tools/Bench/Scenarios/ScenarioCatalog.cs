@@ -30,7 +30,7 @@ internal static class ScenarioCatalog
         UploadScenario.Api,
     ];
 
-    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name), Pgbench.PgbenchRunner.Name, Media.ImageRunner.Name, Faults.FaultRunner.Name];
+    public static IReadOnlyCollection<string> Names => [.. All.Select(s => s.Name), .. Delivery.DeliveryRunner.Workloads.Select(w => w.Name), Pgbench.PgbenchRunner.Name, Media.ImageRunner.Name, Faults.FaultRunner.Name, Soak.SoakRunner.Name];
 
     public static IScenario Get(string name) => All.Single(s => s.Name == name);
 }
