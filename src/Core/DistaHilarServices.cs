@@ -39,6 +39,7 @@ public static class DistaHilarServices
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(PooledConnectionString.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
         services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention()
+            .LogDatabaseFailuresAtDebug()
             .AddInterceptors(sp.GetServices<IInterceptor>())); // diagnostics, e.g. the tests' query counter
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
