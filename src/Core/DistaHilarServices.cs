@@ -15,6 +15,7 @@ using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
+using DistaHilar.Core.Telemetry;
 using DistaHilar.Core.Updates;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,8 @@ public static class DistaHilarServices
     public static IServiceCollection AddDistaHilarCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<AppMetrics>();
         services.AddScoped<AfterResponse>();
 
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
