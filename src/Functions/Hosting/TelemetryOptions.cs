@@ -29,7 +29,8 @@ public sealed record TelemetryOptions(string? ApplicationInsightsConnectionStrin
             var parts = (ApplicationInsightsAuthentication ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(p => p.Split('=', 2))
                 .Where(p => p.Length == 2)
-                .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+                .GroupBy(p => p[0].Trim(), StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Last()[1].Trim(), StringComparer.OrdinalIgnoreCase);
             var entra = parts.TryGetValue("Authorization", out var kind) && string.Equals(kind, "AAD", StringComparison.OrdinalIgnoreCase);
             return (entra, entra ? parts.GetValueOrDefault("ClientId") : null);
         }
