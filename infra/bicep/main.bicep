@@ -307,6 +307,8 @@ var plainSettings = {
   Calls__StunUrls: stunUrls
   Calls__TurnUrls: turnUrls
   Calls__TurnCredentialLifetime: '01:00:00'
+  // Traces, metrics and logs go to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING above); not the console.
+  Telemetry__Console: 'false'
 }
 
 // Secrets only as Key Vault references, resolved by the platform with the app's identity.

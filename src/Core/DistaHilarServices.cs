@@ -15,6 +15,7 @@ using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
 using DistaHilar.Core.Storage;
+using DistaHilar.Core.Telemetry;
 using DistaHilar.Core.Updates;
 using DistaHilar.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,8 @@ public static class DistaHilarServices
     public static IServiceCollection AddDistaHilarCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<AppMetrics>();
         services.AddScoped<AfterResponse>();
 
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -39,6 +42,7 @@ public static class DistaHilarServices
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(PooledConnectionString.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
         services.AddDbContextPool<DistaHilarDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention()
+            .LogDatabaseFailuresAtDebug()
             .AddInterceptors(sp.GetServices<IInterceptor>())); // diagnostics, e.g. the tests' query counter
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));

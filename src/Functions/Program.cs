@@ -12,5 +12,7 @@ builder.UseMiddleware<AfterResponseMiddleware>();
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
 builder.UseMiddleware<RouteInputMiddleware>();
+builder.UseMiddleware<QueueAgeMiddleware>();
 builder.Services.AddDistaHilarCore(builder.Configuration);
+builder.Services.AddDistaHilarTelemetry(builder.Configuration);
 builder.Build().Run();

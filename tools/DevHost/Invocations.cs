@@ -14,7 +14,7 @@ internal static class Invocations
             InvocationId = invocationId,
             FunctionId = function.FunctionId,
             // The worker dereferences trace_context unconditionally, so it is always sent.
-            TraceContext = new RpcTraceContext { TraceParent = Activity.Current?.Id ?? NewTraceParent() },
+            TraceContext = new RpcTraceContext { TraceParent = TraceParent() },
         };
         request.InputData.Add(new ParameterBinding { Name = function.Trigger.ParameterName, Data = triggerValue });
         return request;
@@ -41,6 +41,15 @@ internal static class Invocations
     }
 
     public static TypedData Json<T>(T value) => new() { Json = JsonSerializer.Serialize(value) };
+
+    /// <summary>
+    /// The caller's trace when its request carried one (the request's activity continues it, with the caller's
+    /// sampling decision); otherwise a new trace that is recorded, as the Functions host starts one per invocation.
+    /// The DevHost's own activities are never recorded (nothing listens to them), so passing one of those would tell
+    /// the worker's parent-based sampler to drop every invocation's spans.
+    /// </summary>
+    private static string TraceParent() =>
+        Activity.Current is { ParentId: not null, IdFormat: ActivityIdFormat.W3C } current ? current.Id! : NewTraceParent();
 
     private static string NewTraceParent() => $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
 }

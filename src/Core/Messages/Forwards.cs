@@ -4,6 +4,7 @@ using DistaHilar.Core.Media;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace DistaHilar.Core.Messages;
@@ -13,7 +14,7 @@ namespace DistaHilar.Core.Messages;
 /// chat they may post in. A copy keeps the original's author, chat, id and time; a copy of a copy keeps the first
 /// original. Every id is checked, and all copies are made or none.
 /// </summary>
-public sealed class MessageForwards(DistaHilarDbContext db, MediaCleanup mediaCleanup, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, MessageViews messageViews, UserLimits limits, TimeProvider time)
+public sealed class MessageForwards(DistaHilarDbContext db, MediaCleanup mediaCleanup, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, MessageViews messageViews, UserLimits limits, AppMetrics metrics, TimeProvider time)
 {
     /// <summary>The copies, newest last; Created false when a retried clientMessageId returned the first forward's copies.</summary>
     public async Task<Result<(IReadOnlyList<MessageView> Messages, bool Created)>> ForwardAsync(Caller caller, Guid chatId, ForwardMessagesRequest request, CancellationToken ct)
@@ -62,7 +63,7 @@ public sealed class MessageForwards(DistaHilarDbContext db, MediaCleanup mediaCl
         var racedIn = new OnConflict<(IReadOnlyList<MessageView>, bool)>(
             Conflicts.Unique(MessageConfiguration.ClientMessageIdIndex),
             async (_, ct) => (await ExistingAsync(chatId, me, request.ClientMessageId!, originals.Count, ct) ?? throw new InvalidOperationException("The winning forward is gone."), false));
-        return await pipeline.RunAsync<(IReadOnlyList<MessageView>, bool)>(
+        var forwarded = await pipeline.RunAsync<(IReadOnlyList<MessageView>, bool)>(
             async () =>
             {
                 var now = time.GetUtcNow();
@@ -83,6 +84,12 @@ public sealed class MessageForwards(DistaHilarDbContext db, MediaCleanup mediaCl
             },
             ct,
             racedIn);
+        if (forwarded is { IsSuccess: true, Value: ({ Count: var count }, true) })
+        {
+            metrics.MessageSent(count, "forward");
+        }
+
+        return forwarded;
     }
 
     /// <summary>Adds the copies and their <c>message.created</c> events to the unit of work; their views, newest last.</summary>

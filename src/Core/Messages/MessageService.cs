@@ -4,6 +4,7 @@ using DistaHilar.Core.Media;
 using DistaHilar.Core.Pipeline;
 using DistaHilar.Core.RateLimiting;
 using DistaHilar.Core.Realtime;
+using DistaHilar.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -15,7 +16,7 @@ namespace DistaHilar.Core.Messages;
 /// text send is one round trip to the database (<see cref="SendStatement"/>); a reply or attachments add one read
 /// before it, outside the chat row's lock.
 /// </summary>
-public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCounts, SendStatement send, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ReadEventSender readEvents, MessageViews messageViews, UserLimits limits, TimeProvider time)
+public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCounts, SendStatement send, ChatAccess access, WritePipeline pipeline, RealtimeEvents events, ReadEventSender readEvents, MessageViews messageViews, UserLimits limits, AppMetrics metrics, TimeProvider time)
 {
     public const string Created = "message.created";
     public const int DefaultPage = 50;
@@ -88,6 +89,7 @@ public sealed class MessageService(DistaHilarDbContext db, UnreadCounts unreadCo
         switch (outcome)
         {
             case SendOutcome.Sent sent:
+                metrics.MessageSent(1, "send");
                 await pipeline.PublishWrittenAsync(created, sent.OutboxId, sent.Payload, ct);
                 return (view with { Seq = sent.Seq, ReadByPeer = sent.ChatType == ChatType.Dialog ? false : null }, true);
             case SendOutcome.AlreadySent:

@@ -44,7 +44,7 @@ public sealed class ReadStateAggregator(DistaHilarDbContext db, WritePipeline pi
 
             var member = await db.ChatMembers
                 .FromSql($"SELECT * FROM chat_members WHERE chat_id = {read.ChatId} AND user_id = {read.UserId} FOR NO KEY UPDATE")
-                .FirstOrDefaultAsync(ct);
+                .SingleOrDefaultAsync(ct); // the primary key: at most one row (First would warn of an unordered query)
             if (member is null || member.ReadSeq <= member.ReadAppliedSeq)
             {
                 return Done.Value; // left the chat, or nothing new: handled already

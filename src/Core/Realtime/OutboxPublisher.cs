@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DistaHilar.Core.Data;
+using DistaHilar.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class OutboxPublisher(
     OutboxRetirement retirement,
     IOptions<SignalROptions> options,
     TimeProvider time,
+    AppMetrics metrics,
     ILogger<OutboxPublisher> log)
 {
     /// <summary>How long a dispatcher owns the rows it claimed; another instance takes them over after that.</summary>
@@ -107,6 +109,10 @@ public sealed class OutboxPublisher(
         return (rows.Count, failed.Count > 0);
     }
 
+    /// <summary>Unpublished rows, due or not, up to <paramref name="cap"/> (the partial index on unpublished rows answers it).</summary>
+    public Task<int> CountUnpublishedAsync(int cap, CancellationToken ct) =>
+        db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM (SELECT 1 FROM outbox_messages WHERE published_at IS NULL LIMIT {cap}) AS unpublished").SingleAsync(ct);
+
     /// <summary>Removes a user from a group now; a user the service does not know is already out.</summary>
     public async Task RevokeAsync(string userId, string group, CancellationToken ct)
     {
@@ -183,18 +189,21 @@ public sealed class OutboxPublisher(
             }
 
             circuit.Close();
+            metrics.EventPublished(row.Kind.ToString());
             return Outcome.Delivered;
         }
         catch (HttpRequestException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500 && status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout))
         {
             // The service will never take this one (e.g. too large): retrying would block nothing but waste calls.
             log.LogError("SignalR Service refused outbox row {Id} ({Kind} {Event}) with {Status}; dropped", row.Id, row.Kind, row.Event, (int)status);
+            metrics.EventFailed(row.Kind.ToString(), dropped: true);
             return Outcome.Refused;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutException)
         {
             // Unreachable, throttled, failing or out of time (also when the host stops): the row stays for a retry.
             circuit.Trip();
+            metrics.EventFailed(row.Kind.ToString(), dropped: false);
             log.LogWarning("Outbox row {Id} ({Kind} {Event}) not delivered yet: {Error}", row.Id, row.Kind, row.Event, ex.Message);
             return Outcome.Failed;
         }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using DistaHilar.Core.Common;
+using DistaHilar.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DistaHilar.Functions.Http;
 
@@ -53,6 +55,11 @@ public sealed class ApiProblem(Problem problem) : IResult, IStatusCodeHttpResult
         if (problem.RetryAfter is { } wait)
         {
             httpContext.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (problem.Kind == ProblemKind.RateLimited)
+        {
+            httpContext.RequestServices.GetService<AppMetrics>()?.RateLimitRefused();
         }
 
         if (problem.Kind == ProblemKind.Unauthorized)
