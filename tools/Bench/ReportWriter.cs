@@ -82,12 +82,13 @@ internal static class ReportWriter
         }
 
         var kinds = SoakLoad.Kinds;
-        text.AppendLine(c, $"{"min",5} {"RSS",5} {"heap",6} {"thr",4} {"fds",4} {"sock",4} {"cpu%",5} {"db MiB",7} {"dead tup",9} {"backlog",7}  p99 ms (errors) per kind: {string.Join(' ', kinds)}");
+        text.AppendLine(c, $"{"min",5} {"req/s",6} {"RSS",5} {"heap",6} {"thr",4} {"fds",4} {"sock",4} {"cpu%",5} {"db MiB",7} {"dead tup",9} {"backlog",7}  p99 ms (errors) per kind: {string.Join(' ', kinds)}");
         foreach (var s in report.Samples)
         {
             var dead = s.Database.Tables.Values.Sum(t => t.Dead);
             var p99 = string.Join(' ', kinds.Select(k => s.Requests.TryGetValue(k, out var w) ? (w.Errors > 0 ? $"{w.P99Ms:0.#}({w.Errors})" : $"{w.P99Ms:0.#}") : "-"));
-            text.AppendLine(c, $"{s.Minute,5:0.0} {s.Worker.RssMiB,5:0} {s.GcHeapFloorMiB,6:0.0} {s.Worker.Threads,4} {s.Worker.Handles,4} {s.Worker.Sockets,4} {s.CpuBusyPercent,5:0} {s.Database.SizeMiB,7:0.0} {dead,9} {s.Database.OutboxBacklog,7}  {p99}");
+            var rate = s.Requests.Values.Sum(w => w.Count) / report.Options.SampleEvery.TotalSeconds;
+            text.AppendLine(c, $"{s.Minute,5:0.0} {rate,6:0} {s.Worker.RssMiB,5:0} {s.GcHeapFloorMiB,6:0.0} {s.Worker.Threads,4} {s.Worker.Handles,4} {s.Worker.Sockets,4} {s.CpuBusyPercent,5:0} {s.Database.SizeMiB,7:0.0} {dead,9} {s.Database.OutboxBacklog,7}  {p99}");
         }
 
         foreach (var t in report.Trends)

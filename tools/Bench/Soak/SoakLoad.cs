@@ -36,7 +36,8 @@ internal sealed class SoakLoad(HttpClient client, IReadOnlyList<FaultChat> chats
     /// <summary>The requests since the previous call: (kind, ms, succeeded).</summary>
     public IReadOnlyCollection<(string Kind, double Ms, bool Ok)> TakeWindow() => Interlocked.Exchange(ref window, new());
 
-    public Task RunAsync(CancellationToken ct)
+    /// <summary>Runs until <paramref name="stop"/>; requests under way then finish (<paramref name="ct"/> aborts them).</summary>
+    public Task RunAsync(CancellationToken stop, CancellationToken ct)
     {
         var lanes = new List<Task>();
         foreach (var chat in chats)
@@ -53,33 +54,33 @@ internal sealed class SoakLoad(HttpClient client, IReadOnlyList<FaultChat> chats
                 }
 
                 return response.StatusCode == HttpStatusCode.Created;
-            }, ct));
-            lanes.Add(Lane(History, options.HistoryEvery, t => OkAsync(chat.Members[0].User, HttpMethod.Get, $"chats/{chat.Id}/messages?limit=50", null, t), ct));
+            }, stop, ct));
+            lanes.Add(Lane(History, options.HistoryEvery, t => OkAsync(chat.Members[0].User, HttpMethod.Get, $"chats/{chat.Id}/messages?limit=50", null, t), stop, ct));
             lanes.Add(Lane(React, options.ReactEvery, t => newest.TryGetValue(chat.Id, out var message)
                 ? OkAsync(chat.Members[turn % chat.Members.Count].User, HttpMethod.Put, $"chats/{chat.Id}/messages/{message}/reactions", new { emoji = Emoji[turn % Emoji.Length] }, t)
-                : Task.FromResult(true), ct));
+                : Task.FromResult(true), stop, ct));
             lanes.Add(Lane(Typing, options.TypingEvery, async t =>
             {
                 await chat.Members[turn % chat.Members.Count].TypingAsync(chat.Id, t);
                 return true;
-            }, ct));
+            }, stop, ct));
             lanes.Add(Lane(Read, options.ReadEvery, t => newest.TryGetValue(chat.Id, out var message)
                 ? OkAsync(chat.Members[(turn + 1) % chat.Members.Count].User, HttpMethod.Post, $"chats/{chat.Id}/read", new { upToMessageId = message }, t)
-                : Task.FromResult(true), ct));
+                : Task.FromResult(true), stop, ct));
         }
 
         var users = chats.SelectMany(c => c.Members).Select(m => m.User).ToList();
         var listTurn = 0;
-        lanes.Add(Lane(ChatList, options.ChatListEvery, t => OkAsync(users[listTurn++ % users.Count], HttpMethod.Get, "chats?limit=50", null, t), ct));
-        lanes.Add(Lane(Upload, options.UploadEvery, UploadAsync, ct));
-        lanes.Add(Lane(Call, options.CallEvery, CallAsync, ct));
+        lanes.Add(Lane(ChatList, options.ChatListEvery, t => OkAsync(users[listTurn++ % users.Count], HttpMethod.Get, "chats?limit=50", null, t), stop, ct));
+        lanes.Add(Lane(Upload, options.UploadEvery, UploadAsync, stop, ct));
+        lanes.Add(Lane(Call, options.CallEvery, CallAsync, stop, ct));
         return Task.WhenAll(lanes);
     }
 
-    private Task Lane(string kind, TimeSpan every, Func<CancellationToken, Task<bool>> request, CancellationToken ct) => Task.Run(async () =>
+    private Task Lane(string kind, TimeSpan every, Func<CancellationToken, Task<bool>> request, CancellationToken stop, CancellationToken ct) => Task.Run(async () =>
     {
         var next = Stopwatch.GetTimestamp();
-        while (!ct.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
             bool ok;
@@ -101,7 +102,7 @@ internal sealed class SoakLoad(HttpClient client, IReadOnlyList<FaultChat> chats
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(wait, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             else
             {

@@ -36,7 +36,7 @@ internal sealed class SoakRunner(DevEnvironment stack, HttpClient client, SoakOp
             var load = new SoakLoad(client, chats, users[0], dialog, options);
             using var counters = RuntimeCounters.TryStart(stack.Host.WorkerProcessId, out var countersUnavailable);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var running = load.RunAsync(stop.Token);
+            var running = load.RunAsync(stop.Token, ct);
             var samples = new List<SoakSample>();
             var clock = TimeProvider.System.GetTimestamp();
             var cpu = ProcessGauges.Cpu();
