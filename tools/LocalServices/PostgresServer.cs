@@ -99,38 +99,14 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Fast shutdown (SIGINT: ends sessions, checkpoints); the data stays for <see cref="RestartAsync"/>. No-op if stopped.</summary>
-    public async Task StopAsync(CancellationToken ct = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(ct);
-        try
-        {
-            await StopCoreAsync(NativeMethods.SigInt, TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StopAsync(CancellationToken ct = default) => StopKeepingDataAsync(NativeMethods.SigInt, TimeSpan.FromSeconds(30), ct);
 
     /// <summary>
     /// Immediate shutdown (SIGQUIT, what <c>pg_ctl stop -m immediate</c> sends): no checkpoint, so the next start
     /// recovers from the WAL as after a crash; only commits that were flushed survive. The data stays for
     /// <see cref="RestartAsync"/>. No-op if stopped.
     /// </summary>
-    public async Task CrashAsync(CancellationToken ct = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(ct);
-        try
-        {
-            await StopCoreAsync(NativeMethods.SigQuit, TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task CrashAsync(CancellationToken ct = default) => StopKeepingDataAsync(NativeMethods.SigQuit, TimeSpan.FromSeconds(10), ct);
 
     /// <summary>Starts the same cluster again on the same port (stopping it first if it runs) and waits until it accepts connections.</summary>
     public async Task RestartAsync(CancellationToken ct = default)
@@ -261,6 +237,20 @@ public sealed class PostgresServer : IAsyncDisposable
         // Prove the app's own login works before handing the server out.
         await using var app = new NpgsqlConnection(DirectConnectionString + ";Pooling=false");
         await app.OpenAsync(ct);
+    }
+
+    private async Task StopKeepingDataAsync(int signal, TimeSpan grace, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await StopCoreAsync(signal, grace);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task StopCoreAsync(int signal, TimeSpan grace)

@@ -32,90 +32,64 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
         var faults = options.Faults.Select(name => Fault.All.Single(f => f.Name == name)).ToList();
         var history = new FaultHistory();
         await progress.WriteLineAsync($"Faults: registering {options.Chats * options.Members} users and connecting them ...");
-        var users = await BenchUsers.RegisterManyAsync(client, BenchUsers.NewRunPrefix() + "_fault_", options.Chats * options.Members, ct);
-        var devices = new List<FaultMember>();
-        try
+        await using var population = await ConnectedGroups.SetUpAsync(client, stack.ApiBaseUrl, "fault", options.Chats, options.Members, ct);
+        var (devices, chats) = (population.Devices, population.Chats);
+        var queueWork = new QueueWork(client, population.Caller, population.DialogId, options.RecoveryTimeout);
+        using var load = new FaultLoad(client, chats, history, options);
+        load.Start(ct);
+        await progress.WriteLineAsync($"Faults: {options.Chats} chats sending; steady for {options.Steady.TotalSeconds} s ...");
+        await Task.Delay(options.Steady, ct);
+        var windows = new List<FaultWindow>();
+        foreach (var fault in faults)
         {
-            foreach (var user in users)
-            {
-                devices.Add(await FaultMember.ConnectAsync(client, user, stack.ApiBaseUrl, ct));
-            }
-
-            var chats = new List<FaultChat>();
-            for (var i = 0; i < options.Chats; i++)
-            {
-                var members = devices.Skip(i * options.Members).Take(options.Members).ToList();
-                var id = await ChatApi.CreateGroupAsync(client, members[0].User, $"fault chat {i}", [.. members.Skip(1).Select(m => m.User.Id)], ct);
-                chats.Add(new FaultChat(i, id, members));
-            }
-
-            var (caller, callee) = (users[0], users[1]);
-            var dialog = (await ChatApi.RequireAsync(client, caller.AccessToken, HttpMethod.Post, "chats/dialogs", new { userId = callee.Id }, HttpStatusCode.Created, ct)).GetProperty("id").GetGuid();
-            var queueWork = new QueueWork(client, caller, dialog, options.RecoveryTimeout);
-
-            using var load = new FaultLoad(client, chats, history, options);
-            load.Start(ct);
-            await progress.WriteLineAsync($"Faults: {options.Chats} chats sending; steady for {options.Steady.TotalSeconds} s ...");
+            windows.Add(await InjectAsync(fault, history, chats, queueWork, ct));
             await Task.Delay(options.Steady, ct);
-            var windows = new List<FaultWindow>();
-            foreach (var fault in faults)
-            {
-                windows.Add(await InjectAsync(fault, history, chats, queueWork, ct));
-                await Task.Delay(options.Steady, ct);
-            }
-
-            await progress.WriteLineAsync("Faults: stopping the load; every device catches up ...");
-            await load.StopAsync();
-            var settled = await UntilAsync(async () => await Task.WhenAll(devices.Select(d => d.CatchUpAsync(ct))) is var done && done.All(x => x), ct);
-            // Every queue's work (media, read state, call timers) must finish, and none of it may have been given up.
-            var storage = stack.Services.Azurite.ConnectionString;
-            var queuesDrained = await UntilAsync(async () => (await QueueWork.QueuedAsync(storage, poison: false, ct)).Count == 0, ct);
-            var poisoned = await QueueWork.QueuedAsync(storage, poison: true, ct);
-            var stored = new Dictionary<int, IReadOnlySet<Guid>>();
-            foreach (var chat in chats)
-            {
-                stored[chat.Index] = await HistoryAsync(chat, ct);
-            }
-
-            var records = chats.SelectMany(c => c.Members.Select(m => new MemberRecord(c.Index, m.User.Username, m.Seen))).ToList();
-            var violations = FaultCheck.Violations(history.Attempts, history.Acknowledged, history.Health, records, stored, windows, load.GivenUp).ToList();
-            if (!settled)
-            {
-                violations.Add("not every device could catch up at the end within the recovery deadline");
-            }
-
-            if (!queuesDrained)
-            {
-                violations.Add("queue messages were still waiting at the end after the recovery deadline: " + BenchTarget.Describe(
-                    (await QueueWork.QueuedAsync(storage, poison: false, ct)).ToDictionary(q => q.Key, q => (string?)q.Value.ToString(CultureInfo.InvariantCulture))));
-            }
-
-            violations.AddRange(poisoned.Select(p => $"{p.Value} messages in the poison queue {p.Key}"));
-            var sends = history.Attempts.Where(a => a.Kind == Attempt.Send).ToList();
-            var seen = devices.SelectMany(d => d.Seen.Values).ToList();
-            var totals = new FaultTotals(
-                sends.Count,
-                history.Acknowledged.Count,
-                load.GivenUp,
-                seen.Count,
-                seen.Count(s => s.Live),
-                seen.Count(s => !s.Live),
-                history.Acknowledged.DistinctBy(a => a.MessageId).Count(a =>
-                    !stored[a.Chat].Contains(a.MessageId) || chats[a.Chat].Members.Any(m => !m.Seen.ContainsKey(a.MessageId))),
-                devices.Sum(d => d.Repeats),
-                devices.Sum(d => d.LiveOutOfOrder),
-                devices.Sum(d => d.Reconnects),
-                history.Attempts.Count(a => a.Kind == Attempt.Read),
-                Math.Round(history.Acknowledged.Count / history.Now, 1));
-            return new FaultReport(started, MachineInfo.Current, stack.ApiBaseUrl.AbsoluteUri, options, AppSettings(options), windows, totals, poisoned, violations);
         }
-        finally
+
+        await progress.WriteLineAsync("Faults: stopping the load; every device catches up ...");
+        await load.StopAsync();
+        var settled = await UntilAsync(async () => await Task.WhenAll(devices.Select(d => d.CatchUpAsync(ct))) is var done && done.All(x => x), ct);
+        // Every queue's work (media, read state, call timers) must finish, and none of it may have been given up.
+        var storage = stack.Services.Azurite.ConnectionString;
+        var queuesDrained = await UntilAsync(async () => (await QueueWork.QueuedAsync(storage, poison: false, ct)).Count == 0, ct);
+        var poisoned = await QueueWork.QueuedAsync(storage, poison: true, ct);
+        var stored = new Dictionary<int, IReadOnlySet<Guid>>();
+        foreach (var chat in chats)
         {
-            foreach (var device in devices)
-            {
-                await device.DisposeAsync();
-            }
+            stored[chat.Index] = await HistoryAsync(chat, ct);
         }
+
+        var records = chats.SelectMany(c => c.Members.Select(m => new MemberRecord(c.Index, m.User.Username, m.Seen))).ToList();
+        var violations = FaultCheck.Violations(history.Attempts, history.Acknowledged, history.Health, records, stored, windows, load.GivenUp).ToList();
+        if (!settled)
+        {
+            violations.Add("not every device could catch up at the end within the recovery deadline");
+        }
+
+        if (!queuesDrained)
+        {
+            violations.Add("queue messages were still waiting at the end after the recovery deadline: " + BenchTarget.Describe(
+                (await QueueWork.QueuedAsync(storage, poison: false, ct)).ToDictionary(q => q.Key, q => (string?)q.Value.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        violations.AddRange(poisoned.Select(p => $"{p.Value} messages in the poison queue {p.Key}"));
+        var sends = history.Attempts.Where(a => a.Kind == Attempt.Send).ToList();
+        var seen = devices.SelectMany(d => d.Seen.Values).ToList();
+        var totals = new FaultTotals(
+            sends.Count,
+            history.Acknowledged.Count,
+            load.GivenUp,
+            seen.Count,
+            seen.Count(s => s.Live),
+            seen.Count(s => !s.Live),
+            history.Acknowledged.DistinctBy(a => a.MessageId).Count(a =>
+                !stored[a.Chat].Contains(a.MessageId) || chats[a.Chat].Members.Any(m => !m.Seen.ContainsKey(a.MessageId))),
+            devices.Sum(d => d.Repeats),
+            devices.Sum(d => d.LiveOutOfOrder),
+            devices.Sum(d => d.Reconnects),
+            history.Attempts.Count(a => a.Kind == Attempt.Read),
+            Math.Round(history.Acknowledged.Count / history.Now, 1));
+        return new FaultReport(started, MachineInfo.Current, stack.ApiBaseUrl.AbsoluteUri, options, AppSettings(options), windows, totals, poisoned, violations);
     }
 
     private async Task<FaultWindow> InjectAsync(Fault fault, FaultHistory history, List<FaultChat> chats, QueueWork queueWork, CancellationToken ct)

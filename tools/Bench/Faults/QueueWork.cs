@@ -48,14 +48,7 @@ internal sealed class QueueWork(HttpClient client, RegisteredUser caller, Guid d
         var started = TimeProvider.System.GetTimestamp();
         var mediaId = await UntilAsync(async () =>
         {
-            using var form = new MultipartFormDataContent();
-            form.Add(new StringContent("file"), "kind");
-            var file = new ByteArrayContent("a small file, to be processed after a fault\n"u8.ToArray());
-            file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-            form.Add(file, "file", "after-fault.txt");
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("media", UriKind.Relative)) { Content = form };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken);
-            using var response = await client.SendAsync(request, ct);
+            using var response = await UploadFileAsync(client, caller, "a small file, to be processed after a fault\n"u8.ToArray(), ct);
             return response.StatusCode == HttpStatusCode.Accepted ? (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid() : (Guid?)null;
         }, ct);
         if (mediaId is null)
@@ -69,6 +62,19 @@ internal sealed class QueueWork(HttpClient client, RegisteredUser caller, Guid d
             return response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetString() == "ready" ? true : (bool?)null;
         }, ct);
         return ready is null ? null : Math.Round(TimeProvider.System.GetElapsedTime(started).TotalSeconds, 2);
+    }
+
+    /// <summary>POST api/media multipart: kind <c>file</c>, then the bytes; 202 when taken (processing is queue work). The caller disposes the answer.</summary>
+    public static async Task<HttpResponseMessage> UploadFileAsync(HttpClient client, RegisteredUser user, byte[] bytes, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent("file"), "kind");
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "bench.bin");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("media", UriKind.Relative)) { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
+        return await client.SendAsync(request, ct);
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistaHilar.Bench.Faults;
@@ -120,14 +119,7 @@ internal sealed class SoakLoad(HttpClient client, IReadOnlyList<FaultChat> chats
     /// <summary>A small file through the API (202); its processing is queue work, which must keep up.</summary>
     private async Task<bool> UploadAsync(CancellationToken ct)
     {
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent("file"), "kind");
-        var file = new ByteArrayContent(new byte[16 * 1024]);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", "soak.bin");
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("media", UriKind.Relative)) { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.AccessToken);
-        using var response = await client.SendAsync(request, ct);
+        using var response = await QueueWork.UploadFileAsync(client, caller, new byte[16 * 1024], ct);
         return response.StatusCode == HttpStatusCode.Accepted;
     }
 

@@ -16,56 +16,32 @@ internal sealed class SoakRunner(DevEnvironment stack, HttpClient client, SoakOp
 
     public async Task<SoakReport> RunAsync(DateTime started, CancellationToken ct)
     {
-        var users = await BenchUsers.RegisterManyAsync(client, BenchUsers.NewRunPrefix() + "_soak_", options.Groups * options.Members, ct);
-        var devices = new List<FaultMember>();
-        try
+        await using var population = await ConnectedGroups.SetUpAsync(client, stack.ApiBaseUrl, "soak", options.Groups, options.Members, ct);
+        var load = new SoakLoad(client, population.Chats, population.Caller, population.DialogId, options);
+        using var counters = RuntimeCounters.TryStart(stack.Host.WorkerProcessId, out var countersUnavailable);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = load.RunAsync(stop.Token, ct);
+        var samples = new List<SoakSample>();
+        var clock = TimeProvider.System.GetTimestamp();
+        var cpu = ProcessGauges.Cpu();
+        for (var at = options.SampleEvery; at <= options.Duration; at += options.SampleEvery)
         {
-            foreach (var user in users)
+            var wait = at - TimeProvider.System.GetElapsedTime(clock);
+            if (wait > TimeSpan.Zero)
             {
-                devices.Add(await FaultMember.ConnectAsync(client, user, stack.ApiBaseUrl, ct));
+                await Task.Delay(wait, ct);
             }
 
-            var chats = new List<FaultChat>();
-            for (var i = 0; i < options.Groups; i++)
-            {
-                var members = devices.Skip(i * options.Members).Take(options.Members).ToList();
-                chats.Add(new FaultChat(i, await ChatApi.CreateGroupAsync(client, members[0].User, $"soak {i}", [.. members.Skip(1).Select(m => m.User.Id)], ct), members));
-            }
-
-            var dialog = (await ChatApi.RequireAsync(client, users[0].AccessToken, HttpMethod.Post, "chats/dialogs", new { userId = users[1].Id }, HttpStatusCode.Created, ct)).GetProperty("id").GetGuid();
-            var load = new SoakLoad(client, chats, users[0], dialog, options);
-            using var counters = RuntimeCounters.TryStart(stack.Host.WorkerProcessId, out var countersUnavailable);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var running = load.RunAsync(stop.Token, ct);
-            var samples = new List<SoakSample>();
-            var clock = TimeProvider.System.GetTimestamp();
-            var cpu = ProcessGauges.Cpu();
-            for (var at = options.SampleEvery; at <= options.Duration; at += options.SampleEvery)
-            {
-                var wait = at - TimeProvider.System.GetElapsedTime(clock);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, ct);
-                }
-
-                var sample = await SampleAsync(TimeProvider.System.GetElapsedTime(clock), load, counters, cpu, ct);
-                cpu = ProcessGauges.Cpu();
-                samples.Add(sample);
-                await progress.WriteLineAsync(FormattableString.Invariant(
-                    $"Soak {sample.Minute:0.0} min: RSS {sample.Worker.RssMiB:0} MiB, GC heap floor {sample.GcHeapFloorMiB:0.0} MiB, {sample.Worker.Threads} threads, {sample.Worker.Handles} fds, {sample.Worker.Sockets} sockets, CPU {sample.CpuBusyPercent:0} %, outbox backlog {sample.Database.OutboxBacklog}"));
-            }
-
-            await stop.CancelAsync();
-            await running;
-            return new SoakReport(started, MachineInfo.Current, stack.ApiBaseUrl.AbsoluteUri, options, BenchTarget.StartedAppSettings, countersUnavailable, samples, Trends(samples));
+            var sample = await SampleAsync(TimeProvider.System.GetElapsedTime(clock), load, counters, cpu, ct);
+            cpu = ProcessGauges.Cpu();
+            samples.Add(sample);
+            await progress.WriteLineAsync(FormattableString.Invariant(
+                $"Soak {sample.Minute:0.0} min: RSS {sample.Worker.RssMiB:0} MiB, GC heap floor {sample.GcHeapFloorMiB:0.0} MiB, {sample.Worker.Threads} threads, {sample.Worker.Handles} fds, {sample.Worker.Sockets} sockets, CPU {sample.CpuBusyPercent:0} %, outbox backlog {sample.Database.OutboxBacklog}"));
         }
-        finally
-        {
-            foreach (var device in devices)
-            {
-                await device.DisposeAsync();
-            }
-        }
+
+        await stop.CancelAsync();
+        await running;
+        return new SoakReport(started, MachineInfo.Current, stack.ApiBaseUrl.AbsoluteUri, options, BenchTarget.StartedAppSettings, countersUnavailable, samples, Trends(samples));
     }
 
     private async Task<SoakSample> SampleAsync(TimeSpan at, SoakLoad load, RuntimeCounters? counters, (long Busy, long Total) cpuBefore, CancellationToken ct)
