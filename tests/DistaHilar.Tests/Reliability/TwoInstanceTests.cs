@@ -286,6 +286,27 @@ public sealed class TwoInstanceTests(TestEnvironment env)
         Assert.Equal([0, 1], hubCalls.Select(r => r.Backend).Distinct().Order());
     }
 
+    [Fact]
+    public async Task A_session_ended_on_one_instance_is_refused_by_the_other_within_the_revocation_refresh()
+    {
+        var two = await env.TwoInstancesAsync();
+        using var first = two.ClientOf(0);
+        using var second = two.ClientOf(1);
+        var alice = await Accounts.AccountsApi.RegisterAsync(first);
+        var token = alice.Auth.AccessToken;
+        Assert.Equal(HttpStatusCode.OK, await Accounts.SessionEndTests.StatusAsync(second, HttpMethod.Get, "api/users/me", token));
+
+        Assert.Equal(HttpStatusCode.NoContent, await Accounts.SessionEndTests.StatusAsync(first, HttpMethod.Post, "api/auth/logout", token));
+
+        // The instance that ended it refuses it at once; the other re-reads the ended sessions every 5 s
+        // (Auth__RevocationRefreshInterval): that is how long an ended session's token may still work there.
+        Assert.Equal(HttpStatusCode.Unauthorized, await Accounts.SessionEndTests.StatusAsync(first, HttpMethod.Get, "api/users/me", token));
+        await Eventually.True(
+            async () => await Accounts.SessionEndTests.StatusAsync(second, HttpMethod.Get, "api/users/me", token) == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(15),
+            "the other instance to refuse the ended session");
+    }
+
     private static List<ReceivedEvent> Created(EventProbe probe, Guid chatId) =>
         probe.Events.Where(e => e.Target == "message.created" && e.Envelope.GetProperty("chatId").GetString() == chatId.ToString()).ToList();
 
