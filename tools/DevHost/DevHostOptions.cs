@@ -36,6 +36,15 @@ public sealed record DevHostOptions
     /// <summary>Whether queue and timer triggers run; tests of HTTP-only behaviour may turn them off.</summary>
     public bool RunNonHttpTriggers { get; init; } = true;
 
+    /// <summary>
+    /// How long a timer's lock lease lasts (renewed at half of it) when AzureWebJobsStorage is set: an instance that dies
+    /// holding it hands the timer over after this. The host's ListenerLockPeriod (blob leases take 15–60 s).
+    /// </summary>
+    public TimeSpan TimerLockPeriod { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often an instance without a timer's lock tries to take it (the host's ListenerLockRecoveryPollingInterval).</summary>
+    public TimeSpan TimerLockRecoveryInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

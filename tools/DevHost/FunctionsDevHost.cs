@@ -20,6 +20,9 @@ namespace DistaHilar.DevHost;
 /// </summary>
 public sealed class FunctionsDevHost : IAsyncDisposable
 {
+    /// <summary>The app setting that names the host id (the Functions host reads AzureFunctionsWebHost:hostid).</summary>
+    public const string HostIdSetting = "AzureFunctionsWebHost__hostid";
+
     private const string HostVersion = "4.1000.0";
     private readonly WebApplication grpc;
     private readonly WorkerProcess worker;
@@ -27,6 +30,8 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     private WebApplication? http;
     private HttpGateway? gateway;
     private AdminInvoker? admin;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TimerRun> timerRuns = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> timerLocks = new(StringComparer.Ordinal);
     private Task triggers = Task.CompletedTask;
     private int disposed;
 
@@ -52,6 +57,19 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     /// <summary>The id passed to the worker on its command line (lets a pid file recognise the process).</summary>
     public string WorkerId { get; private init; } = "";
 
+    /// <summary>
+    /// The app's host id (setting <c>AzureFunctionsWebHost__hostid</c>, as in the Functions host): instances with the same
+    /// id and storage are one app, whose timers run on one of them at a time. Without the setting each DevHost has an id
+    /// of its own (as separate apps).
+    /// </summary>
+    public string HostId { get; private init; } = "";
+
+    /// <summary>Every timer invocation this host made on a schedule (not those through the admin API), oldest first.</summary>
+    public IReadOnlyList<TimerRun> TimerRuns => [.. timerRuns];
+
+    /// <summary>The timer functions whose schedule this instance runs now (it holds their lock).</summary>
+    public IReadOnlyCollection<string> TimersHeld => [.. timerLocks.Where(l => l.Value).Select(l => l.Key)];
+
     /// <summary>Completes with the worker's exit code when it exits; a worker that dies means the host is broken.</summary>
     public Task<int> Completion { get; }
 
@@ -68,7 +86,8 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var endpoint = new Uri(grpc.Urls.First());
         var workerId = Guid.NewGuid().ToString();
         var worker = WorkerProcess.Start(appDirectory, endpoint, workerId, settings, options.LoggerFactory.CreateLogger("Worker"));
-        var host = new FunctionsDevHost(grpc, worker, worker.Exited) { RoutePrefix = hostJson.RoutePrefix, WorkerId = workerId, Cors = cors };
+        var hostId = settings.TryGetValue(HostIdSetting, out var configuredId) && !string.IsNullOrWhiteSpace(configuredId) ? configuredId : Guid.NewGuid().ToString("N");
+        var host = new FunctionsDevHost(grpc, worker, worker.Exited) { RoutePrefix = hostJson.RoutePrefix, WorkerId = workerId, Cors = cors, HostId = hostId };
         try
         {
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -251,6 +270,11 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     private Task RunTriggersAsync(DevHostOptions options, HostJson hostJson, WorkerChannel channel, IReadOnlyDictionary<string, string> settings, ILogger log)
     {
         var running = new List<Task>();
+        // As in the Functions host, timers take their singleton lock in AzureWebJobsStorage; without it (no storage)
+        // every instance runs them.
+        var timerContainer = settings.TryGetValue("AzureWebJobsStorage", out var storage) && !string.IsNullOrWhiteSpace(storage)
+            ? new Azure.Storage.Blobs.BlobServiceClient(storage).GetBlobContainerClient(TimerSingleton.Container)
+            : null;
         foreach (var function in Functions)
         {
             var logger = options.LoggerFactory.CreateLogger($"DevHost.{function.Name}");
@@ -269,7 +293,11 @@ public sealed class FunctionsDevHost : IAsyncDisposable
                     running.Add(Task.Run(() => listener.RunAsync(stopping.Token)));
                     break;
                 case TimerTrigger timer:
-                    var timerListener = new TimerListener(function, timer, channel, options.TimeProvider, logger);
+                    var singleton = timerContainer is null
+                        ? null
+                        : new TimerSingleton(timerContainer, HostId, function.Name, options.TimerLockPeriod, options.TimerLockRecoveryInterval, options.TimeProvider, logger);
+                    var name = function.Name;
+                    var timerListener = new TimerListener(function, timer, channel, options.TimeProvider, singleton, timerRuns.Enqueue, held => timerLocks[name] = held, logger);
                     running.Add(Task.Run(() => timerListener.RunAsync(stopping.Token)));
                     break;
             }

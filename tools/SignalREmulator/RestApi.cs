@@ -19,7 +19,7 @@ internal sealed class RestApi(Auth auth, Registry registry, RestCallCounter coun
     {
         var segments = Auth.RawPath(context).Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var method = context.Request.Method;
-        counter.Count(Kind(segments, HttpMethods.IsPost(method)));
+        counter.Count(Kind(segments, HttpMethods.IsPost(method)), GroupSent(segments, HttpMethods.IsPost(method)));
 
         // Every call needs the bearer token, the health probe included (the official emulator answers it 401 without one).
         if (!auth.IsRestCallAllowed(context))
@@ -91,6 +91,18 @@ internal sealed class RestApi(Auth auth, Registry registry, RestCallCounter coun
     }
 
     /// <summary>What a request is, for <see cref="RestCallCounter"/>: decided on its route alone, answered or not.</summary>
+    /// <summary>The group a send-to-group call names; null for any other call.</summary>
+    private static string? GroupSent(string[] segments, bool post)
+    {
+        string[] route = segments switch
+        {
+            ["api", "hubs", _, .. var rest] => rest,
+            ["api", "v1", "hubs", _, .. var rest] => rest,
+            _ => [],
+        };
+        return Canonical(route, post) is ["groups", var group, ":send"] && post ? group : null;
+    }
+
     private static RestCallKind Kind(string[] segments, bool post)
     {
         string[] route = segments switch

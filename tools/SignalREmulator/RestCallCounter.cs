@@ -32,6 +32,7 @@ internal enum RestCallKind
 internal sealed class RestCallCounter
 {
     private readonly long[] counts = new long[4];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> groupSends = new(StringComparer.Ordinal);
 
     public RestCalls Read() => new(
         Interlocked.Read(ref counts[(int)RestCallKind.SendToGroup]),
@@ -39,5 +40,14 @@ internal sealed class RestCallCounter
         Interlocked.Read(ref counts[(int)RestCallKind.GroupMembership]),
         Interlocked.Read(ref counts[(int)RestCallKind.Other]));
 
-    public void Count(RestCallKind kind) => Interlocked.Increment(ref counts[(int)kind]);
+    public long SendsToGroup(string group) => groupSends.TryGetValue(group, out var n) ? n : 0;
+
+    public void Count(RestCallKind kind, string? group)
+    {
+        Interlocked.Increment(ref counts[(int)kind]);
+        if (group is not null)
+        {
+            groupSends.AddOrUpdate(group, 1, (_, n) => n + 1);
+        }
+    }
 }

@@ -73,6 +73,9 @@ public sealed class SignalREmulator : IAsyncDisposable
     /// </summary>
     public RestCalls RestCalls => restCalls.Read();
 
+    /// <summary>Send-to-group calls received for <paramref name="group"/> since the start (counted like <see cref="RestCalls"/>).</summary>
+    public long SendsToGroup(string group) => restCalls.SendsToGroup(group);
+
     /// <summary>
     /// Completes when the client sessions open now have ended and posted their disconnect events upstream, e.g. so
     /// that a caller that closed its clients can let the app catch up before it measures or stops.

@@ -24,6 +24,7 @@ public sealed class TestEnvironment : IAsyncLifetime
     private FunctionsDevHost? realtimeApp;
     private Emulator? emulator;
     private WebClientEnvironment? webClient;
+    private TwoInstanceEnvironment? twoInstances;
 
     public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
 
@@ -122,6 +123,10 @@ public sealed class TestEnvironment : IAsyncLifetime
                 throw;
             }
         });
+
+    /// <summary>The app on two instances behind round robins, with services of its own (see <see cref="TwoInstanceEnvironment"/>).</summary>
+    public async Task<TwoInstanceEnvironment> TwoInstancesAsync() =>
+        await Once(() => twoInstances, async () => twoInstances = await TwoInstanceEnvironment.StartAsync());
 
     /// <summary>The DevHost's own sample app (echo, queue and timer functions).</summary>
     public async Task<FunctionsDevHost> SampleAppAsync()
@@ -230,6 +235,11 @@ public sealed class TestEnvironment : IAsyncLifetime
         if (webClient is not null)
         {
             await webClient.Environment.DisposeAsync();
+        }
+
+        if (twoInstances is not null)
+        {
+            await twoInstances.DisposeAsync();
         }
 
         if (servers is not null)
