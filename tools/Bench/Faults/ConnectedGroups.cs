@@ -5,15 +5,15 @@ namespace DistaHilar.Bench.Faults;
 
 /// <summary>
 /// The fault run's and the soak's population: groups of members, each member a connected device
-/// (<see cref="FaultMember"/>), and a dialog between the first two users for calls. Disposing closes the devices.
+/// (<see cref="MemberDevice"/>), and a dialog between the first two users for calls. Disposing closes the devices.
 /// </summary>
 internal sealed class ConnectedGroups : IAsyncDisposable
 {
-    private ConnectedGroups(List<FaultMember> devices) => Devices = devices;
+    private ConnectedGroups(List<MemberDevice> devices) => Devices = devices;
 
-    public List<FaultMember> Devices { get; }
+    public List<MemberDevice> Devices { get; }
 
-    public List<FaultChat> Chats { get; } = [];
+    public List<ConnectedGroup> Chats { get; } = [];
 
     /// <summary>The dialog of <see cref="Caller"/> and the first group's second member.</summary>
     public Guid DialogId { get; private set; }
@@ -29,14 +29,14 @@ internal sealed class ConnectedGroups : IAsyncDisposable
         {
             foreach (var user in users)
             {
-                population.Devices.Add(await FaultMember.ConnectAsync(client, user, api, ct));
+                population.Devices.Add(await MemberDevice.ConnectAsync(client, user, api, ct));
             }
 
             for (var i = 0; i < groups; i++)
             {
                 var devices = population.Devices.Skip(i * members).Take(members).ToList();
                 var id = await ChatApi.CreateGroupAsync(client, devices[0].User, $"{name} {i}", [.. devices.Skip(1).Select(m => m.User.Id)], ct);
-                population.Chats.Add(new FaultChat(i, id, devices));
+                population.Chats.Add(new ConnectedGroup(i, id, devices));
             }
 
             population.DialogId = (await ChatApi.RequireAsync(client, users[0].AccessToken, HttpMethod.Post, "chats/dialogs", new { userId = users[1].Id }, HttpStatusCode.Created, ct))

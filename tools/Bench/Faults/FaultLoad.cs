@@ -8,7 +8,7 @@ using DistaHilar.Bench.Scenarios;
 namespace DistaHilar.Bench.Faults;
 
 /// <summary>A chat of the run and its members' devices.</summary>
-internal sealed record FaultChat(int Index, Guid Id, IReadOnlyList<FaultMember> Members);
+internal sealed record ConnectedGroup(int Index, Guid Id, IReadOnlyList<MemberDevice> Members);
 
 /// <summary>
 /// The steady load the faults hit, as devices make it: per chat one send at a time (its members take turns), each
@@ -16,7 +16,7 @@ internal sealed record FaultChat(int Index, Guid Id, IReadOnlyList<FaultMember> 
 /// pointer once a second; <c>/api/health</c> probed four times a second. Clients wait what <c>Retry-After</c> says,
 /// but at most a second, so a recovery shows within a second of it.
 /// </summary>
-internal sealed class FaultLoad(HttpClient client, IReadOnlyList<FaultChat> chats, FaultHistory history, FaultOptions options) : IDisposable
+internal sealed class FaultLoad(HttpClient client, IReadOnlyList<ConnectedGroup> chats, FaultHistory history, FaultOptions options) : IDisposable
 {
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource stopping = new();
@@ -45,7 +45,7 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<FaultChat> chat
 
     public void Dispose() => stopping.Dispose();
 
-    private async Task SendLoopAsync(FaultChat chat, CancellationToken stop, CancellationToken ct)
+    private async Task SendLoopAsync(ConnectedGroup chat, CancellationToken stop, CancellationToken ct)
     {
         for (var turn = 0; !stop.IsCancellationRequested; turn++)
         {
@@ -82,7 +82,7 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<FaultChat> chat
         }
     }
 
-    private async Task ReadLoopAsync(FaultChat chat, FaultMember member, CancellationToken stop)
+    private async Task ReadLoopAsync(ConnectedGroup chat, MemberDevice member, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -125,7 +125,7 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<FaultChat> chat
 
     /// <summary>One request, recorded; its JSON body when it succeeded, and how long to wait before a retry.</summary>
     private async Task<(Attempt Attempt, JsonElement? Body, TimeSpan RetryWait)> RequestAsync(
-        string kind, FaultMember member, HttpMethod method, string path, object body, CancellationToken ct)
+        string kind, MemberDevice member, HttpMethod method, string path, object body, CancellationToken ct)
     {
         var at = Stopwatch.GetTimestamp();
         try

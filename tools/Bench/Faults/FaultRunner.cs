@@ -92,7 +92,7 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
         return new FaultReport(started, MachineInfo.Current, stack.ApiBaseUrl.AbsoluteUri, options, AppSettings(options), windows, totals, poisoned, violations);
     }
 
-    private async Task<FaultWindow> InjectAsync(Fault fault, FaultHistory history, List<FaultChat> chats, QueueWork queueWork, CancellationToken ct)
+    private async Task<FaultWindow> InjectAsync(Fault fault, FaultHistory history, List<ConnectedGroup> chats, QueueWork queueWork, CancellationToken ct)
     {
         // Its ring timeout (a delayed queue message) comes due during the outage.
         var call = await queueWork.StartUnansweredCallAsync(ct);
@@ -138,7 +138,7 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
     }
 
     /// <summary>Every message id in the chat's history, as the API reads it after the run (newest first, page by page).</summary>
-    private async Task<IReadOnlySet<Guid>> HistoryAsync(FaultChat chat, CancellationToken ct)
+    private async Task<IReadOnlySet<Guid>> HistoryAsync(ConnectedGroup chat, CancellationToken ct)
     {
         var ids = new HashSet<Guid>();
         string? cursor = null;

@@ -15,7 +15,7 @@ namespace DistaHilar.Bench.Soak;
 /// <see cref="SoakOptions"/> says however fast the app is. Each request's latency and outcome go into the current
 /// window, which the runner takes every sample.
 /// </summary>
-internal sealed class SoakLoad(HttpClient client, IReadOnlyList<FaultChat> chats, RegisteredUser caller, Guid dialogId, SoakOptions options)
+internal sealed class SoakLoad(HttpClient client, IReadOnlyList<ConnectedGroup> chats, RegisteredUser caller, Guid dialogId, SoakOptions options)
 {
     public const string Send = "send";
     public const string History = "history";

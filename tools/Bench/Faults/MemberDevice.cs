@@ -14,7 +14,7 @@ namespace DistaHilar.Bench.Faults;
 /// catching up through <c>GET /api/updates</c> from its cursor. Every <c>message.created</c> it gets, live or by
 /// catch-up, is recorded by message id; the first copy counts, later ones are counted as repeats.
 /// </summary>
-internal sealed class FaultMember : IAsyncDisposable
+internal sealed class MemberDevice : IAsyncDisposable
 {
     private const string TypingMethod = "typing";
     private readonly HttpClient client;
@@ -29,7 +29,7 @@ internal sealed class FaultMember : IAsyncDisposable
     // Written by the live handler only, which the SignalR client runs one at a time per connection.
     private readonly Dictionary<Guid, long> lastLiveSeq = [];
 
-    private FaultMember(HttpClient client, RegisteredUser user, Uri api)
+    private MemberDevice(HttpClient client, RegisteredUser user, Uri api)
     {
         this.client = client;
         User = user;
@@ -67,9 +67,9 @@ internal sealed class FaultMember : IAsyncDisposable
     public int FailedCatchUps { get; private set; }
 
     /// <summary>Takes a starting cursor (before any message of the run), then connects.</summary>
-    public static async Task<FaultMember> ConnectAsync(HttpClient client, RegisteredUser user, Uri api, CancellationToken ct)
+    public static async Task<MemberDevice> ConnectAsync(HttpClient client, RegisteredUser user, Uri api, CancellationToken ct)
     {
-        var member = new FaultMember(client, user, api);
+        var member = new MemberDevice(client, user, api);
         member.cursor = (await member.GetUpdatesAsync(since: null, ct)).NextCursor;
         await member.hub.StartAsync(ct);
         return member;
