@@ -19,6 +19,7 @@ public sealed class DevEnvironment : IAsyncDisposable
     private readonly string stateFolder;
     private Emulator? signalR;
     private FunctionsDevHost? host;
+    private int disposed;
 
     private DevEnvironment(LocalServers services, Emulator signalR, EmulatorOptions signalROptions, TurnServer turn, FunctionsDevHost host, DevHostOptions hostOptions, WebClientServer? web, string stateFolder)
     {
@@ -204,8 +205,14 @@ public sealed class DevEnvironment : IAsyncDisposable
         host = await FunctionsDevHost.StartAsync(hostOptions, ct);
     }
 
+    /// <summary>Stops everything it started, once: a second call (an explicit dispose inside <c>await using</c>) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (Web is not null)
         {
             await Web.DisposeAsync();

@@ -106,6 +106,8 @@ internal sealed class TimerSingleton(BlobContainerClient container, string hostI
     /// <summary>A held lease, renewed at half its period; <see cref="Lost"/> is cancelled when a renewal fails.</summary>
     public sealed class Held : IAsyncDisposable
     {
+        private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+
         private readonly BlobLeaseClient lease;
         private readonly CancellationTokenSource lost = new();
         private readonly CancellationTokenSource stop = new();
@@ -128,14 +130,16 @@ internal sealed class TimerSingleton(BlobContainerClient container, string hostI
             await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!lost.IsCancellationRequested)
             {
+                // As the host does when it stops: the next instance need not wait for the lease to run out. Bounded,
+                // since storage may be stopping too (a Ctrl-C reaches every process of the terminal).
+                using var bounded = new CancellationTokenSource(ReleaseTimeout);
                 try
                 {
-                    // As the host does when it stops: the next instance need not wait for the lease to run out.
-                    await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
+                    await lease.ReleaseAsync(cancellationToken: bounded.Token);
                 }
-                catch (RequestFailedException)
+                catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
                 {
-                    // Lost or gone already: it runs out by itself.
+                    // Lost, gone or unreachable: it runs out by itself.
                 }
             }
 
