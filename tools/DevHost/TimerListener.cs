@@ -14,6 +14,7 @@ public sealed record TimerRun(string Function, DateTimeOffset ScheduledFor, bool
 /// </summary>
 internal sealed class TimerListener(FunctionDescriptor function, TimerTrigger trigger, WorkerChannel channel, TimeProvider time, TimerSingleton? singleton, Action<TimerRun> ran, Action<bool> holding, ILogger log)
 {
+    private static readonly TimeSpan StatusWriteTimeout = TimeSpan.FromSeconds(2);
     private readonly CronSchedule schedule = CronSchedule.Parse(trigger.Schedule);
 
     public async Task RunAsync(CancellationToken ct)
@@ -113,8 +114,10 @@ internal sealed class TimerListener(FunctionDescriptor function, TimerTrigger tr
 
         if (singleton is not null)
         {
-            // Written even when the invocation failed: the host counts an occurrence as run once it was invoked.
-            await singleton.WriteStatusAsync(new TimerSingleton.ScheduleStatus(occurrence, next, time.GetUtcNow()), CancellationToken.None);
+            // Written even when the invocation failed or the host is stopping: the host counts an occurrence as run
+            // once it was invoked. Bounded, since storage may be stopping too (a Ctrl-C reaches every process).
+            using var bounded = new CancellationTokenSource(StatusWriteTimeout);
+            await singleton.WriteStatusAsync(new TimerSingleton.ScheduleStatus(occurrence, next, time.GetUtcNow()), bounded.Token);
         }
     }
 

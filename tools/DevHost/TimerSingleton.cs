@@ -83,7 +83,7 @@ internal sealed class TimerSingleton(BlobContainerClient container, string hostI
         {
             await StatusBlob.UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, ct);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
             log.LogWarning("Schedule status of {Function} not written: {Error}", functionName, ex.Message);
         }
