@@ -33,8 +33,8 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<ConnectedGroup>
         var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping.Token).Token;
         Running = Task.WhenAll(
             chats.Select(chat => Task.Run(() => SendLoopAsync(chat, linked, ct), CancellationToken.None))
-                .Concat(chats.SelectMany(chat => chat.Members.Select(member => Task.Run(() => ReadLoopAsync(chat, member, linked), CancellationToken.None))))
-                .Append(Task.Run(() => HealthLoopAsync(linked), CancellationToken.None)));
+                .Concat(chats.SelectMany(chat => chat.Members.Select(member => Task.Run(() => ReadLoopAsync(chat, member, linked, ct), CancellationToken.None))))
+                .Append(Task.Run(() => HealthLoopAsync(linked, ct), CancellationToken.None)));
     }
 
     public async Task StopAsync()
@@ -82,7 +82,9 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<ConnectedGroup>
         }
     }
 
-    private async Task ReadLoopAsync(ConnectedGroup chat, MemberDevice member, CancellationToken stop)
+    // The loops stop between requests: a request under way when the load stops is answered, not cancelled (a
+    // cancelled one would end its loop with an exception the history has no place for).
+    private async Task ReadLoopAsync(ConnectedGroup chat, MemberDevice member, CancellationToken stop, CancellationToken ct)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -90,19 +92,19 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<ConnectedGroup>
             var newest = member.Seen.Where(s => s.Value.ChatId == chat.Id).MaxBy(s => s.Value.Seq);
             if (newest.Key != Guid.Empty && !stop.IsCancellationRequested)
             {
-                await RequestAsync(Attempt.Read, member, HttpMethod.Post, $"chats/{chat.Id}/read", new { upToMessageId = newest.Key }, stop);
+                await RequestAsync(Attempt.Read, member, HttpMethod.Post, $"chats/{chat.Id}/read", new { upToMessageId = newest.Key }, ct);
             }
         }
     }
 
-    private async Task HealthLoopAsync(CancellationToken stop)
+    private async Task HealthLoopAsync(CancellationToken stop, CancellationToken ct)
     {
         while (!stop.IsCancellationRequested)
         {
             var at = history.Now;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
                 using var response = await client.GetAsync(new Uri("health", UriKind.Relative), timeout.Token);
                 var report = response.Content.Headers.ContentType?.MediaType == "application/json"
@@ -111,7 +113,7 @@ internal sealed class FaultLoad(HttpClient client, IReadOnlyList<ConnectedGroup>
                 var checks = report.ValueKind == JsonValueKind.Object && report.TryGetProperty("checks", out var c) ? c : default;
                 history.Add(new HealthSample(at, (int)response.StatusCode, Check(checks, "database"), Check(checks, "storage"), Check(checks, "signalr")));
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !stop.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
             {
                 history.Add(new HealthSample(at, 0, null, null, null));
             }
