@@ -181,19 +181,6 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
         }
     }
 
-    private async Task<bool> UntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(started) < options.RecoveryTimeout)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(Poll, ct);
-        }
-
-        return false;
-    }
+    private async Task<bool> UntilAsync(Func<Task<bool>> condition, CancellationToken ct) =>
+        await Deadline.UntilAsync(async () => await condition() ? true : (bool?)null, options.RecoveryTimeout, Poll, ct) is true;
 }

@@ -63,9 +63,6 @@ internal sealed class MemberDevice : IAsyncDisposable
     /// <summary>Live messages that came after a later one of the same chat (allowed by the contract: apply by seq).</summary>
     public int LiveOutOfOrder => Volatile.Read(ref liveOutOfOrder);
 
-    /// <summary>Catch-ups that failed (the app was down); the next reconnect or the final one tries again.</summary>
-    public int FailedCatchUps { get; private set; }
-
     /// <summary>Takes a starting cursor (before any message of the run), then connects.</summary>
     public static async Task<MemberDevice> ConnectAsync(HttpClient client, RegisteredUser user, Uri api, CancellationToken ct)
     {
@@ -90,8 +87,7 @@ internal sealed class MemberDevice : IAsyncDisposable
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
-                    FailedCatchUps++;
-                    return false;
+                    return false; // the app is down: the next reconnect, or the final catch-up, tries again
                 }
 
                 foreach (var item in page.Items.Where(i => i.GetProperty("type").GetString() == "message.created"))

@@ -101,27 +101,21 @@ internal sealed class QueueWork(HttpClient client, RegisteredUser caller, Guid d
     }
 
     /// <summary>Calls <paramref name="attempt"/> until it gives a value (network failures count as none) or the deadline passes.</summary>
-    private async Task<T?> UntilAsync<T>(Func<Task<T?>> attempt, CancellationToken ct)
-        where T : struct
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(started) < deadline)
-        {
-            try
+    private Task<T?> UntilAsync<T>(Func<Task<T?>> attempt, CancellationToken ct)
+        where T : struct =>
+        Deadline.UntilAsync(
+            async () =>
             {
-                if (await attempt() is { } value)
+                try
                 {
-                    return value;
+                    return await attempt();
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
-            {
-                // Still recovering: try again.
-            }
-
-            await Task.Delay(Poll, ct);
-        }
-
-        return null;
-    }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
+                {
+                    return null; // still recovering: try again
+                }
+            },
+            deadline,
+            Poll,
+            ct);
 }
