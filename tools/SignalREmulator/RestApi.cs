@@ -90,35 +90,26 @@ internal sealed class RestApi(Auth auth, Registry registry, RestCallCounter coun
         };
     }
 
-    /// <summary>What a request is, for <see cref="RestCallCounter"/>: decided on its route alone, answered or not.</summary>
     /// <summary>The group a send-to-group call names; null for any other call.</summary>
-    private static string? GroupSent(string[] segments, bool post)
-    {
-        string[] route = segments switch
-        {
-            ["api", "hubs", _, .. var rest] => rest,
-            ["api", "v1", "hubs", _, .. var rest] => rest,
-            _ => [],
-        };
-        return Canonical(route, post) is ["groups", var group, ":send"] && post ? group : null;
-    }
+    private static string? GroupSent(string[] segments, bool post) =>
+        Canonical(HubRoute(segments), post) is ["groups", var group, ":send"] && post ? group : null;
 
-    private static RestCallKind Kind(string[] segments, bool post)
+    /// <summary>What a request is, for <see cref="RestCallCounter"/>: decided on its route alone, answered or not.</summary>
+    private static RestCallKind Kind(string[] segments, bool post) => Canonical(HubRoute(segments), post) switch
     {
-        string[] route = segments switch
-        {
-            ["api", "hubs", _, .. var rest] => rest,
-            ["api", "v1", "hubs", _, .. var rest] => rest,
-            _ => [],
-        };
-        return Canonical(route, post) switch
-        {
-            ["groups", _, ":send"] when post => RestCallKind.SendToGroup,
-            ["users", _, ":send"] when post => RestCallKind.SendToUser,
-            ["users", _, "groups", ..] or ["groups", _, "connections", _] or ["connections", _, "groups"] => RestCallKind.GroupMembership,
-            _ => RestCallKind.Other,
-        };
-    }
+        ["groups", _, ":send"] when post => RestCallKind.SendToGroup,
+        ["users", _, ":send"] when post => RestCallKind.SendToUser,
+        ["users", _, "groups", ..] or ["groups", _, "connections", _] or ["connections", _, "groups"] => RestCallKind.GroupMembership,
+        _ => RestCallKind.Other,
+    };
+
+    /// <summary>The route after the hub (<c>api/hubs/{hub}/…</c> or <c>api/v1/hubs/{hub}/…</c>); empty for any other path.</summary>
+    private static string[] HubRoute(string[] segments) => segments switch
+    {
+        ["api", "hubs", _, .. var rest] => rest,
+        ["api", "v1", "hubs", _, .. var rest] => rest,
+        _ => [],
+    };
 
     /// <summary>Maps the v1 and alternative spellings of a route onto the 2022-11-01 one.</summary>
     private static string[] Canonical(string[] route, bool post) => route switch
