@@ -40,7 +40,7 @@ public sealed class DevEnvironment : IAsyncDisposable
 
     public TurnServer Turn { get; }
 
-    /// <summary>The DevHost running the app; throws while it is stopped (<see cref="StopHostAsync"/>).</summary>
+    /// <summary>The DevHost running the app; throws while it is stopped (<see cref="KillWorkerAsync"/>).</summary>
     public FunctionsDevHost Host => host ?? throw new InvalidOperationException("The function host is stopped.");
 
     /// <summary>The web client's server, when one was asked for.</summary>
@@ -129,7 +129,7 @@ public sealed class DevEnvironment : IAsyncDisposable
             var web = webClient is null
                 ? null
                 : await WebClientServer.StartAsync(webClient.Root, ApiBase(host), webPort, loggerFactory.CreateLogger("web"), ct);
-            return new DevEnvironment(services, signalR, signalROptions, turn, host, hostOptions with { HttpPort = port }, web, stateFolder);
+            return new DevEnvironment(services, signalR, signalROptions, turn, host, hostOptions, web, stateFolder);
         }
         catch
         {
