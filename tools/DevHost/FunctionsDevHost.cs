@@ -23,6 +23,13 @@ public sealed class FunctionsDevHost : IAsyncDisposable
     /// <summary>The app setting that names the host id (the Functions host reads AzureFunctionsWebHost:hostid).</summary>
     public const string HostIdSetting = "AzureFunctionsWebHost__hostid";
 
+    /// <summary>
+    /// A DevHost-only setting (a TimeSpan, e.g. 00:00:15) for how long a dequeued queue message stays invisible, in
+    /// place of the Functions host's fixed 10 minutes: outage tests shorten it to see the messages a killed worker had
+    /// taken processed afterwards, within a test's time.
+    /// </summary>
+    public const string QueueLeaseSetting = "DevHost__QueueMessageLease";
+
     private const string HostVersion = "4.1000.0";
     private readonly WebApplication grpc;
     private readonly WorkerProcess worker;
@@ -275,6 +282,9 @@ public sealed class FunctionsDevHost : IAsyncDisposable
         var timerContainer = settings.TryGetValue("AzureWebJobsStorage", out var storage) && !string.IsNullOrWhiteSpace(storage)
             ? new Azure.Storage.Blobs.BlobServiceClient(storage).GetBlobContainerClient(TimerSingleton.Container)
             : null;
+        var queues = settings.TryGetValue(QueueLeaseSetting, out var lease) && TimeSpan.TryParse(lease, System.Globalization.CultureInfo.InvariantCulture, out var leaseTime) && leaseTime > TimeSpan.Zero
+            ? hostJson.Queues with { Lease = leaseTime }
+            : hostJson.Queues;
         foreach (var function in Functions)
         {
             var logger = options.LoggerFactory.CreateLogger($"DevHost.{function.Name}");
@@ -289,7 +299,7 @@ public sealed class FunctionsDevHost : IAsyncDisposable
 
                     // The host encodes nothing itself: messages are read raw and decoded per host.json.
                     var client = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-                    var listener = new QueueListener(function, client.GetQueueClient(queue.QueueName), client.GetQueueClient(queue.QueueName + "-poison"), hostJson.Queues, channel, options.TimeProvider, logger);
+                    var listener = new QueueListener(function, client.GetQueueClient(queue.QueueName), client.GetQueueClient(queue.QueueName + "-poison"), queues, channel, options.TimeProvider, logger);
                     running.Add(Task.Run(() => listener.RunAsync(stopping.Token)));
                     break;
                 case TimerTrigger timer:

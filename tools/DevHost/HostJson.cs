@@ -53,8 +53,14 @@ public sealed record QueueTriggerOptions(
     int MaxDequeueCount,
     bool Base64Encoding)
 {
-    /// <summary>How long a dequeued message stays invisible while its function runs; renewed at half-time.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    /// <summary>The Functions host's in-flight visibility (fixed there, not a host.json setting): 10 minutes.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a dequeued message stays invisible while its function runs; renewed at half-time. A worker that dies
+    /// leaves the messages it had taken invisible for this long, then they are taken again.
+    /// </summary>
+    public TimeSpan Lease { get; init; } = DefaultLease;
 
     /// <summary>The first delay after an empty poll; doubled up to <see cref="MaxPollingInterval"/>.</summary>
     public static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);

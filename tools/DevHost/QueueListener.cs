@@ -48,7 +48,7 @@ internal sealed class QueueListener(
                     queueReady = true;
                 }
 
-                batch = (await queue.ReceiveMessagesAsync(options.BatchSize, QueueTriggerOptions.Lease, ct)).Value;
+                batch = (await queue.ReceiveMessagesAsync(options.BatchSize, options.Lease, ct)).Value;
             }
             catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException && !ct.IsCancellationRequested)
             {
@@ -185,7 +185,7 @@ internal sealed class QueueListener(
 
     private async Task RenewAsync(string messageId, Lease lease, CancellationToken ct)
     {
-        var every = QueueTriggerOptions.Lease / 2;
+        var every = options.Lease / 2;
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(every, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -196,7 +196,7 @@ internal sealed class QueueListener(
 
             try
             {
-                var receipt = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: QueueTriggerOptions.Lease, cancellationToken: ct);
+                var receipt = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: options.Lease, cancellationToken: ct);
                 lease.PopReceipt = receipt.Value.PopReceipt;
             }
             catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or OperationCanceledException)

@@ -30,6 +30,12 @@ internal sealed record FaultOptions
     /// <summary>The app's <c>Calls__RingTimeout</c> for the run: short, so a call's timeout falls inside each outage.</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a queue message the worker took stays invisible (the DevHost's lease): a killed worker's messages come
+    /// back after it. The Functions host's is 10 minutes; this is short enough for the recovery deadline.
+    /// </summary>
+    public TimeSpan QueueMessageLease { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The clients' request timeout: a request without an answer by then is a hang.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using DistaHilar.Bench.Scenarios;
 using DistaHilar.Dev;
+using DistaHilar.DevHost;
 using Npgsql;
 
 namespace DistaHilar.Bench.Faults;
@@ -20,11 +21,16 @@ internal sealed class FaultRunner(DevEnvironment stack, HttpClient client, Fault
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The app settings the run needs: one address's generous limits, and a ring timeout inside an outage.</summary>
+    /// <summary>
+    /// The app settings the run needs: one address's generous limits, a ring timeout inside an outage, and (DevHost
+    /// only) a queue-message lease short enough that what a killed worker had taken is retried within the recovery
+    /// deadline; the Functions host keeps such messages invisible for 10 minutes.
+    /// </summary>
     public static IReadOnlyDictionary<string, string?> AppSettings(FaultOptions options) =>
         new Dictionary<string, string?>(OneAddressLimits.Settings)
         {
             ["Calls__RingTimeout"] = options.RingTimeout.ToString("c", CultureInfo.InvariantCulture),
+            [FunctionsDevHost.QueueLeaseSetting] = options.QueueMessageLease.ToString("c", CultureInfo.InvariantCulture),
         };
 
     public async Task<FaultReport> RunAsync(DateTime started, CancellationToken ct)
